@@ -1,0 +1,1 @@
+"""Lambda functions: one package each; `common` holds the HTTP edge they share."""

@@ -1,0 +1,89 @@
+"""The authorizer (verifies the bearer token) and the one place that builds the TenantContext."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from chalice.app import AuthRequest, AuthResponse, ChaliceAuthorizer, Request
+from gridvend.auth.context import ADMIN_ROLE, PLATFORM_OPERATOR_ROLE, PLATFORM_TENANT, TenantContext
+from gridvend.auth.tokens import verify_access_token
+from gridvend.errors import Forbidden, Unauthenticated
+from gridvend.store.archives import ArchiveRepository
+from gridvend.store.tenants import own_tenant_settings
+
+from functions.common.deps import item_store, settings
+
+PERMISSION_CACHE_SECONDS = 30.0
+_permission_cache: dict[tuple[str, tuple[str, ...]], tuple[float, frozenset[str]]] = {}
+
+
+def _authorize(auth_request: AuthRequest) -> AuthResponse:
+    header = auth_request.token or ""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return AuthResponse(routes=[], principal_id="anonymous")
+    try:
+        claims = verify_access_token(settings(), token.strip())
+    except Unauthenticated:
+        return AuthResponse(routes=[], principal_id="anonymous")
+    context = {
+        "tenant_id": claims.tenant_id,
+        "username": claims.username,
+        "groups": ",".join(claims.groups),
+        "sales_point_id": claims.sales_point_id or "",
+    }
+    return AuthResponse(routes=["*"], principal_id=claims.subject, context=context)
+
+
+jwt_authorizer = ChaliceAuthorizer("gridvend_jwt", _authorize)
+
+
+def _role_permissions(ctx_tenant: str, role_ids: tuple[str, ...]) -> frozenset[str]:
+    cache_key = (ctx_tenant, role_ids)
+    cached = _permission_cache.get(cache_key)
+    if cached and time.monotonic() - cached[0] < PERMISSION_CACHE_SECONDS:
+        return cached[1]
+    reader = TenantContext(tenant_id=ctx_tenant, user_id="authorizer", username="authorizer")
+    roles = ArchiveRepository(item_store(), reader)
+    granted: set[str] = set()
+    for role_id in role_ids:
+        record = roles.get("roles", role_id)
+        if record is not None:
+            granted.update(record.data.get("permissions", []))
+    permissions = frozenset(granted)
+    _permission_cache[cache_key] = (time.monotonic(), permissions)
+    return permissions
+
+
+def tenant_context(request: Request) -> TenantContext:
+    authorizer: dict[str, Any] = (request.context or {}).get("authorizer") or {}
+    tenant_id = authorizer.get("tenant_id")
+    if not tenant_id:
+        raise Unauthenticated("a valid bearer token is required")
+    groups = tuple(group for group in str(authorizer.get("groups", "")).split(",") if group)
+    if tenant_id == PLATFORM_TENANT:
+        permissions = frozenset({"platform:*"}) if PLATFORM_OPERATOR_ROLE in groups else frozenset()
+        extra: dict[str, str] = {}
+    else:
+        tenant = own_tenant_settings(item_store(), tenant_id)
+        if tenant is None or tenant.get("status") != "active":
+            raise Forbidden("this tenant is suspended or does not exist")
+        permissions = frozenset({"*"}) if ADMIN_ROLE in groups else _role_permissions(tenant_id, groups)
+        extra = {name: str(tenant[name]) for name in ("decimals", "timezone", "region_levels", "currency")}
+    return TenantContext(
+        tenant_id=tenant_id,
+        user_id=str(authorizer.get("principalId", "")),
+        username=str(authorizer.get("username", "")),
+        roles=frozenset(groups),
+        permissions=permissions,
+        sales_point_id=authorizer.get("sales_point_id") or None,
+        extra=extra,
+    )
+
+
+def clear_permission_cache() -> None:
+    _permission_cache.clear()
+
+
+__all__ = ["clear_permission_cache", "jwt_authorizer", "tenant_context"]

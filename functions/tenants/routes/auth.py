@@ -1,0 +1,52 @@
+"""Login (public), password change, the signing keys and who-am-I."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Response
+from gridvend.auth.tokens import local_jwks
+from gridvend.store.tenants import own_tenant_settings
+
+from functions.common.app_factory import json_response
+from functions.common.auth import tenant_context
+from functions.common.deps import item_store, settings
+from functions.common.requests import body_as
+from functions.common.routing import route
+from functions.tenants import service
+
+auth_routes = Blueprint(__name__)
+
+
+@route(auth_routes, "/v1/auth/login", ["POST"], public=True)  # public: no authorizer
+def login() -> Response:
+    request = auth_routes.current_request
+    credentials = body_as(request, service.LoginRequest)
+    source = (request.context or {}).get("identity", {}).get("sourceIp", "")
+    return json_response(service.login(item_store(), settings(), credentials, source))
+
+
+@route(auth_routes, "/v1/auth/jwks.json", ["GET"], public=True)  # public: the verification keys
+def jwks() -> dict[str, Any]:
+    return local_jwks(settings())
+
+
+@route(auth_routes, "/v1/auth/password", ["POST"])
+def change_password() -> Response:
+    ctx = tenant_context(auth_routes.current_request)
+    service.change_password(item_store(), ctx, body_as(auth_routes.current_request, service.PasswordChange))
+    return Response(body="", status_code=204)
+
+
+@route(auth_routes, "/v1/me", ["GET"])
+def who_am_i() -> dict[str, Any]:
+    ctx = tenant_context(auth_routes.current_request)
+    return {
+        "tenant": ctx.tenant_id,
+        "user_id": ctx.user_id,
+        "username": ctx.username,
+        "roles": sorted(ctx.roles),
+        "permissions": sorted(ctx.permissions),
+        "sales_point_id": ctx.sales_point_id,
+        "settings": own_tenant_settings(item_store(), ctx.tenant_id),
+    }

@@ -1,0 +1,1 @@
+"""Gridvend domain package shared by every function (shipped as the Lambda layer)."""

@@ -1,0 +1,232 @@
+"""ItemStore on DynamoDB through PynamoDB: one table, tenant-first keys, two overloaded GSIs, a stream."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import boto3
+from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition as PynamoCondition
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from gridvend.store.items import (
+    Check,
+    Condition,
+    Delete,
+    Increment,
+    Item,
+    ItemStore,
+    Page,
+    Put,
+    TransactionConflict,
+    WriteOp,
+)
+
+NUMBER_ATTRIBUTES = ("ref_count", "version", "counter", "balance", "expires_at")
+
+
+class Gsi1(GlobalSecondaryIndex["TableItem"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi2(GlobalSecondaryIndex["TableItem"]):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class TableItem(Model):
+    """Every entity is one of these; its own fields live in `data`."""
+
+    class Meta:
+        table_name = os.environ.get("GRIDVEND_TABLE", "gridvend")
+        region = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+        host = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or None
+        billing_mode = "PAY_PER_REQUEST"
+        stream_view_type = "NEW_AND_OLD_IMAGES"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    entity = UnicodeAttribute(null=True)
+    search = UnicodeAttribute(null=True)
+    ref_count = NumberAttribute(null=True)
+    version = NumberAttribute(null=True)
+    counter = NumberAttribute(null=True)
+    balance = NumberAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
+    data = MapAttribute(null=True)  # type: ignore[var-annotated]
+
+    gsi1 = Gsi1()
+    gsi2 = Gsi2()
+
+
+def configure_table(table_name: str, endpoint_url: str | None, region: str = "us-east-1") -> None:
+    """Points the model at a table; used at start-up and by tests that run their own DynamoDB Local."""
+    TableItem.Meta.table_name = table_name
+    TableItem.Meta.host = endpoint_url
+    TableItem.Meta.region = region
+    TableItem._connection = None
+
+
+def create_table_if_missing() -> None:
+    if TableItem.exists():
+        return
+    TableItem.create_table(wait=True)
+    client = boto3.client("dynamodb", region_name=TableItem.Meta.region, endpoint_url=TableItem.Meta.host)
+    client.update_time_to_live(
+        TableName=TableItem.Meta.table_name,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
+    )
+
+
+def _to_model(item: Item) -> TableItem:
+    model = TableItem()
+    for name, value in item.items():
+        setattr(model, name, value)
+    return model
+
+
+def _from_model(model: TableItem) -> Item:
+    item: Item = {}
+    for name in TableItem.get_attributes():
+        value = getattr(model, name)
+        if value is None:
+            continue
+        if name == "data":
+            value = value.as_dict() if isinstance(value, MapAttribute) else value
+        item[name] = value
+    return item
+
+
+def _attribute(name: str) -> Any:
+    if name not in TableItem.get_attributes():
+        raise ValueError(f"{name} is not a top-level attribute of the table item")
+    return getattr(TableItem, name)
+
+
+def _condition(condition: Condition | None) -> PynamoCondition | None:
+    if condition is None:
+        return None
+    parts: list[PynamoCondition] = []
+    if condition.must_exist is True:
+        parts.append(TableItem.pk.exists())
+    elif condition.must_exist is False:
+        parts.append(TableItem.pk.does_not_exist())
+    for name, expected in condition.equals.items():
+        parts.append(_attribute(name) == expected)
+    for name, ceiling in condition.at_most.items():
+        attribute = _attribute(name)
+        parts.append(attribute.does_not_exist() | (attribute <= ceiling))
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = combined & part
+    return combined
+
+
+class DynamoItemStore(ItemStore):
+    def get(self, pk: str, sk: str) -> Item | None:
+        try:
+            return _from_model(TableItem.get(pk, sk, consistent_read=True))
+        except TableItem.DoesNotExist:
+            return None
+
+    def query(
+        self,
+        partition: str,
+        *,
+        index: Literal["gsi1", "gsi2"] | None = None,
+        sk_prefix: str | None = None,
+        sk_between: tuple[str, str] | None = None,
+        contains: tuple[str, str] | None = None,
+        limit: int = 50,
+        start_key: dict[str, str] | None = None,
+        newest_first: bool = False,
+    ) -> Page:
+        target: Any = TableItem if index is None else getattr(TableItem, index)
+        sort_attribute = TableItem.sk if index is None else _attribute(f"{index}sk")
+        range_condition = None
+        if sk_prefix is not None:
+            range_condition = sort_attribute.startswith(sk_prefix)
+        elif sk_between is not None:
+            range_condition = sort_attribute.between(*sk_between)
+        filter_condition = _attribute(contains[0]).contains(contains[1]) if contains else None
+        results = target.query(
+            partition,
+            range_key_condition=range_condition,
+            filter_condition=filter_condition,
+            limit=limit,
+            page_size=limit if contains is None else None,
+            last_evaluated_key=_start_key_to_wire(start_key),
+            scan_index_forward=not newest_first,
+            consistent_read=index is None,
+        )
+        items = [_from_model(model) for model in results]
+        return Page(items, _start_key_from_wire(results.last_evaluated_key))
+
+    def transact(self, operations: Sequence[WriteOp]) -> None:
+        connection = Connection(region=TableItem.Meta.region, host=TableItem.Meta.host)
+        try:
+            with TransactWrite(connection=connection) as transaction:
+                for operation in operations:
+                    _add_to_transaction(transaction, operation)
+        except TransactWriteError as error:
+            reasons = error.cancellation_reasons or []
+            failed = [
+                position
+                for position, reason in enumerate(reasons)
+                if reason is not None and reason.code == "ConditionalCheckFailed"
+            ]
+            if failed:
+                raise TransactionConflict(failed) from error
+            raise
+
+
+def _add_to_transaction(transaction: TransactWrite, operation: WriteOp) -> None:
+    if isinstance(operation, Put):
+        transaction.save(_to_model(operation.item), condition=_condition(operation.condition))
+    elif isinstance(operation, Delete):
+        transaction.delete(
+            _to_model({"pk": operation.pk, "sk": operation.sk}), condition=_condition(operation.condition)
+        )
+    elif isinstance(operation, Increment):
+        actions = [_attribute(name).add(amount) for name, amount in operation.amounts.items()]
+        actions += [_attribute(name).set(value) for name, value in operation.assign.items()]
+        transaction.update(
+            _to_model({"pk": operation.pk, "sk": operation.sk}),
+            actions=actions,
+            condition=_condition(operation.condition),
+        )
+    elif isinstance(operation, Check):
+        condition = _condition(operation.condition)
+        assert condition is not None
+        transaction.condition_check(TableItem, operation.pk, operation.sk, condition=condition)
+
+
+def _start_key_to_wire(start_key: dict[str, str] | None) -> dict[str, dict[str, str]] | None:
+    if start_key is None:
+        return None
+    return {name: {"S": value} for name, value in start_key.items()}
+
+
+def _start_key_from_wire(wire: dict[str, Any] | None) -> dict[str, str] | None:
+    if not wire:
+        return None
+    return {name: value["S"] for name, value in wire.items()}

@@ -1,0 +1,1 @@
+"""Tenant onboarding: create a tenant, its first admin and its default base data."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated, Any
 
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
 from gridvend.auth.context import ADMIN_ROLE, TenantContext
 from gridvend.auth.passwords import check_password_policy, hash_password
 from gridvend.errors import Forbidden, InvalidInput
@@ -12,7 +14,6 @@ from gridvend.store.archives import ArchiveRepository, Reference
 from gridvend.store.guarded import Guarded
 from gridvend.store.items import ItemStore
 from gridvend.store.users import Operator, OperatorRepository, new_operator_id
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Username = Annotated[
     str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=3, max_length=40, pattern=r"^[a-z0-9._-]+$")

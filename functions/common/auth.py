@@ -6,13 +6,13 @@ import time
 from typing import Any
 
 from chalice.app import AuthRequest, AuthResponse, ChaliceAuthorizer, Request
+
+from functions.common.deps import item_store, settings
 from gridvend.auth.context import ADMIN_ROLE, PLATFORM_OPERATOR_ROLE, PLATFORM_TENANT, TenantContext
 from gridvend.auth.tokens import verify_access_token
 from gridvend.errors import Forbidden, Unauthenticated
 from gridvend.store.archives import ArchiveRepository
 from gridvend.store.tenants import own_tenant_settings
-
-from functions.common.deps import item_store, settings
 
 PERMISSION_CACHE_SECONDS = 30.0
 _permission_cache: dict[tuple[str, tuple[str, ...]], tuple[float, frozenset[str]]] = {}

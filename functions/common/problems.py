@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from chalice import Response
-from gridvend.errors import FieldProblem, GridvendError, InvalidInput, problem_for
 from pydantic import ValidationError
+
+from gridvend.errors import FieldProblem, GridvendError, InvalidInput, problem_for
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 

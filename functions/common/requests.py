@@ -8,10 +8,10 @@ import json
 from typing import Any, TypeVar
 
 from chalice.app import Request
-from gridvend.errors import InvalidInput
 from pydantic import BaseModel, ValidationError
 
 from functions.common.problems import invalid_input_from
+from gridvend.errors import InvalidInput
 
 MAX_BODY_BYTES = 1_000_000
 DEFAULT_PAGE_SIZE = 50

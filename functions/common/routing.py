@@ -9,11 +9,11 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from chalice import Blueprint
-from gridvend.errors import GridvendError
 from pydantic import ValidationError
 
 from functions.common.auth import jwt_authorizer
 from functions.common.problems import internal_error_response, invalid_input_from, problem_response
+from gridvend.errors import GridvendError
 
 logger = Logger(service="gridvend-api")
 View = Callable[..., Any]

@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated, Any
 
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
 from gridvend.auth.context import PLATFORM_TENANT, TenantContext
 from gridvend.auth.passwords import check_password_policy, hash_password, verify_password
 from gridvend.auth.tokens import issue_access_token
@@ -16,7 +18,6 @@ from gridvend.store.audit import utc_now
 from gridvend.store.items import ItemStore
 from gridvend.store.tenants import own_tenant_settings
 from gridvend.store.users import Operator, OperatorRepository
-from pydantic import BaseModel, ConfigDict, StringConstraints
 
 BAD_CREDENTIALS = "tenant, username or password is wrong"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from typing import Any
 
 from gridvend.archives.kinds import archive_kind
@@ -69,7 +70,7 @@ def ensure_demo_tenant(store: ItemStore) -> None:
             timezone="Africa/Nairobi",
             languages=["en", "fr", "zh"],
             region_levels=3,
-            warn_amount="5000",
+            warn_amount=Decimal("5000"),
             sts_base_date=2014,
             admin=FirstAdmin(username=DEMO_ADMIN[0], password=DEMO_ADMIN[1]),
         )

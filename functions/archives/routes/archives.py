@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint, Response
-from gridvend.archives.kinds import ARCHIVE_KINDS, archive_kind
-from gridvend.archives.service import ArchiveService
-from gridvend.auth.context import TenantContext
-from gridvend.errors import InvalidInput
 
 from functions.common.app_factory import json_response
 from functions.common.auth import tenant_context
 from functions.common.deps import item_store
 from functions.common.requests import decode_cursor, encode_cursor, json_object, page_size, query
 from functions.common.routing import route
+from gridvend.archives.kinds import ARCHIVE_KINDS, archive_kind
+from gridvend.archives.service import ArchiveService
+from gridvend.auth.context import TenantContext
+from gridvend.errors import InvalidInput
 
 archive_routes = Blueprint(__name__)
 SEARCH_MODES = ("fuzzy", "prefix", "exact")

@@ -6,14 +6,14 @@ import re
 from typing import Any
 
 from chalice import Blueprint
-from gridvend.errors import InvalidInput
-from gridvend.store.audit import AuditRepository, utc_now
-from gridvend.store.users import OperatorRepository
 
 from functions.common.auth import tenant_context
 from functions.common.deps import item_store
 from functions.common.requests import decode_cursor, encode_cursor, page_size, query
 from functions.common.routing import route
+from gridvend.errors import InvalidInput
+from gridvend.store.audit import AuditRepository, utc_now
+from gridvend.store.users import OperatorRepository
 
 log_routes = Blueprint(__name__)
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")

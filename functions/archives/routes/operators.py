@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint, Response
-from gridvend.store.users import OperatorRepository, users_partition
 
 from functions.archives.operators_service import NewOperator, OperatorService, PasswordReset
 from functions.common.app_factory import json_response
@@ -13,6 +12,7 @@ from functions.common.auth import tenant_context
 from functions.common.deps import item_store
 from functions.common.requests import body_as, decode_cursor, encode_cursor, json_object, page_size, query
 from functions.common.routing import route
+from gridvend.store.users import OperatorRepository, users_partition
 
 operator_routes = Blueprint(__name__)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint, Response
-from gridvend.auth.tokens import local_jwks
-from gridvend.store.tenants import own_tenant_settings
 
 from functions.common.app_factory import json_response
 from functions.common.auth import tenant_context
@@ -14,6 +12,8 @@ from functions.common.deps import item_store, settings
 from functions.common.requests import body_as
 from functions.common.routing import route
 from functions.tenants import service
+from gridvend.auth.tokens import local_jwks
+from gridvend.store.tenants import own_tenant_settings
 
 auth_routes = Blueprint(__name__)
 

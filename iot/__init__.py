@@ -1,0 +1,1 @@
+"""The device side: simulated meters and modules, the office bridge agent, provisioning."""

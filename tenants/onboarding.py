@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
 from gridvend.archives.kinds import archive_kind
 from gridvend.archives.service import ArchiveService
 from gridvend.auth.context import ADMIN_ROLE, TenantContext, system_context
@@ -13,8 +15,6 @@ from gridvend.store.items import ItemStore
 from gridvend.store.tenants import TenantRegistry
 from gridvend.store.users import Operator, OperatorRepository, new_operator_id
 from gridvend.tenancy.settings import TenantIdField, TenantSettings
-from pydantic import BaseModel, ConfigDict, StringConstraints
-
 from tenants.defaults import DEFAULT_ARCHIVES
 
 Username = Annotated[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from gridvend.billing import SteppedTariff
 
 from .builders import seed_step_tariff

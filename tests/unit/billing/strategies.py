@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hypothesis import strategies as st
+
 from gridvend.billing import (
     ChargeItem,
     ChargeMethod,
@@ -21,7 +23,6 @@ from gridvend.billing import (
     VendPolicy,
     from_minor,
 )
-from hypothesis import strategies as st
 
 prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(5), places=4)
 percentages = st.decimals(min_value=Decimal(0), max_value=Decimal(30), places=2)

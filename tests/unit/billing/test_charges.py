@@ -2,6 +2,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+
 from gridvend.billing import ChargeItem, ChargeMethod, PurchasePeriods
 from gridvend.billing.charges import charge_item_lines
 from gridvend.billing.periods import LATER_PURCHASE

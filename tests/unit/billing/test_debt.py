@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+
 from gridvend.billing import DebtRepayment, PurchasePeriods, RepaymentMethod
 from gridvend.billing.periods import LATER_PURCHASE
 

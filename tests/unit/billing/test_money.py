@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+
 from gridvend.money import from_minor, percent_of, quantum, round_money, to_minor
 
 

@@ -2,6 +2,9 @@
 
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from gridvend.billing import (
     ENERGY_UNIT_KWH,
     AmountBelowCharges,
@@ -14,8 +17,6 @@ from gridvend.billing import (
 )
 from gridvend.billing.energy import is_whole_energy_units
 from gridvend.money import quantum
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from .strategies import vend_contexts
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+
 from gridvend.billing import (
     AmountBelowCharges,
     BelowMinimumPurchase,

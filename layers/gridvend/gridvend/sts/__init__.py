@@ -1,0 +1,97 @@
+"""IEC 62055-41 (STS) tokens: decoder keys, STA / DEA / MISTY1, token classes 0-2, encode and decode,
+and a meter-side decoder. Pure Python; DES comes from pycryptodome.
+
+Command line: ``python -m gridvend.sts batch`` (see ``gridvend.sts.batch``).
+"""
+
+from gridvend.sts.amount import TENTH, WATT, decode_amount, encode_amount, token_amount
+from gridvend.sts.ciphers import block_cipher
+from gridvend.sts.decoder import MeterDecoder, MeterDecoderState, Reason, TokenOutcome
+from gridvend.sts.errors import (
+    AmountOutOfRange,
+    BadCrc,
+    BadTokenFormat,
+    InvalidField,
+    InvalidKey,
+    StsError,
+    TidOutOfRange,
+    TokenError,
+    UnsupportedAlgorithm,
+    UnsupportedToken,
+)
+from gridvend.sts.keys import (
+    MeterKeyIdentity,
+    derive_decoder_key,
+    dkga02,
+    dkga02_data_block,
+    dkga04,
+    dkga04_message,
+    pan,
+)
+from gridvend.sts.tid import next_base_date, next_tid, tid_from_time, time_from_tid
+from gridvend.sts.tokens import (
+    ALL_REGISTERS,
+    ClearCreditToken,
+    ClearTamperToken,
+    CreditToken,
+    DecodedToken,
+    KeyChangePart,
+    PhaseUnbalanceLimitToken,
+    PowerLimitToken,
+    TariffRateToken,
+    TokenRequest,
+    WaterMeterFactorToken,
+    class1_token,
+    decode_token,
+    encode_token,
+    key_change_tokens,
+)
+
+__all__ = [
+    "ALL_REGISTERS",
+    "TENTH",
+    "WATT",
+    "AmountOutOfRange",
+    "BadCrc",
+    "BadTokenFormat",
+    "ClearCreditToken",
+    "ClearTamperToken",
+    "CreditToken",
+    "DecodedToken",
+    "InvalidField",
+    "InvalidKey",
+    "KeyChangePart",
+    "MeterDecoder",
+    "MeterDecoderState",
+    "MeterKeyIdentity",
+    "PhaseUnbalanceLimitToken",
+    "PowerLimitToken",
+    "Reason",
+    "StsError",
+    "TariffRateToken",
+    "TidOutOfRange",
+    "TokenError",
+    "TokenOutcome",
+    "TokenRequest",
+    "UnsupportedAlgorithm",
+    "UnsupportedToken",
+    "WaterMeterFactorToken",
+    "block_cipher",
+    "class1_token",
+    "decode_amount",
+    "decode_token",
+    "derive_decoder_key",
+    "dkga02",
+    "dkga02_data_block",
+    "dkga04",
+    "dkga04_message",
+    "encode_amount",
+    "encode_token",
+    "key_change_tokens",
+    "next_base_date",
+    "next_tid",
+    "pan",
+    "tid_from_time",
+    "time_from_tid",
+    "token_amount",
+]

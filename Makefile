@@ -28,7 +28,7 @@ test: deps
 lint:
 	$(PY) -m ruff check .
 	$(PY) -m mypy
-	$(PY) -m cfnlint template.yaml
+	$(VENV)/bin/cfn-lint template.yaml
 
 deps: system-deps py-deps node-deps
 

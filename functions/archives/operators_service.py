@@ -89,7 +89,7 @@ class OperatorService:
         _guard_admin_grant(self._ctx, [role for role in fields.roles if role not in current.roles])
         if current.user_id == self._ctx.user_id and fields.barred:
             raise InvalidInput.for_field("barred", "you cannot bar yourself")
-        updated = replace(current, **fields.model_dump(), roles=list(dict.fromkeys(fields.roles)))
+        updated = replace(current, **(fields.model_dump() | {"roles": list(dict.fromkeys(fields.roles))}))
         extra = self.reference_changes(_references(current), _references(updated))
         return self._operators.save(self._ctx, current, updated, extra=extra).public()
 

@@ -1,0 +1,1 @@
+"""Vending: turn a payment into a receipt with STS tokens, exactly once."""

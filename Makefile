@@ -9,10 +9,15 @@ PY_STAMP := $(VENV)/.installed
 NODE_DIR := infra/local/node
 NODE_STAMP := $(NODE_DIR)/node_modules/.installed
 STATE := .gridvend
+WEB_DIR := web
+WEB_NODE_STAMP := $(WEB_DIR)/node_modules/.installed
+WEB_BUILD_STAMP := $(WEB_DIR)/dist/.built
+WEB_SOURCES := $(shell find $(WEB_DIR)/src $(WEB_DIR)/public -type f 2>/dev/null) \
+	$(WEB_DIR)/index.html $(WEB_DIR)/vite.config.ts $(WEB_DIR)/tsconfig.json
 
-.PHONY: up down status test lint deps system-deps py-deps node-deps
+.PHONY: up down status test lint deps system-deps py-deps node-deps web web-test
 
-up: deps
+up: deps web
 	PYTHONPATH=$(CURDIR) $(PY) -m infra.local.stack up
 
 down:
@@ -21,8 +26,9 @@ down:
 status:
 	PYTHONPATH=$(CURDIR) $(PY) -m infra.local.stack status
 
-test: deps
+test: deps web
 	$(MAKE) lint
+	$(MAKE) web-test
 	PYTHONPATH=$(CURDIR) $(PY) -m pytest
 
 lint:
@@ -50,3 +56,21 @@ node-deps: $(NODE_STAMP)
 $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json | system-deps
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The web console (web/): npm packages from the lock file (npm's cache serves them offline once
+# fetched), then a build when a source changed; the permission catalogue is written beside it.
+$(WEB_NODE_STAMP): $(WEB_DIR)/package.json $(WEB_DIR)/package-lock.json | system-deps
+	cd $(WEB_DIR) && npm ci --prefer-offline --no-audit --no-fund --loglevel=error
+	touch $@
+
+web: $(WEB_BUILD_STAMP)
+
+$(WEB_BUILD_STAMP): $(WEB_NODE_STAMP) $(WEB_SOURCES) layers/gridvend/gridvend/auth/permissions.py \
+		layers/gridvend/gridvend/archives/kinds.py | py-deps
+	cd $(WEB_DIR) && npm run --silent build
+	PYTHONPATH=$(CURDIR) $(PY) -m infra.local.web catalogue $(WEB_DIR)/dist/permission-catalogue.json
+	touch $@
+
+# The console's unit tests (vitest): the app's logic, no browser.
+web-test: $(WEB_NODE_STAMP)
+	cd $(WEB_DIR) && npx --no-install vitest run

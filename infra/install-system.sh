@@ -20,6 +20,14 @@ need_command socat socat
 need_command chromium chromium
 need_package mosquitto
 need_package softhsm2
+# The bridge agent's card reader: pcscd with vsmartcard's virtual reader for tests; pyscard builds
+# against libpcsclite with swig.
+need_package pcscd
+need_package vsmartcard-vpcd
+need_package libpcsclite-dev
+need_command swig swig
+# A CJK font, so the console's Chinese shows in headless chromium's screenshots (tests/browser).
+need_package fonts-wqy-zenhei
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 
 if ((${#missing[@]} == 0)); then

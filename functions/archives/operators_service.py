@@ -8,7 +8,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from gridvend.auth.context import ADMIN_ROLE, TenantContext
-from gridvend.auth.passwords import check_password_policy, hash_password
+from gridvend.auth.identity import IdentityDirectory, LocalDirectory
+from gridvend.auth.passwords import check_password_policy
+from gridvend.config import Settings
 from gridvend.errors import Forbidden, InvalidInput
 from gridvend.store.archives import ArchiveRepository, Reference
 from gridvend.store.guarded import Guarded
@@ -57,8 +59,10 @@ def _guard_admin_grant(ctx: TenantContext, roles: list[str]) -> None:
 
 
 class OperatorService:
-    def __init__(self, store: ItemStore, ctx: TenantContext) -> None:
+    def __init__(self, store: ItemStore, ctx: TenantContext, directory: IdentityDirectory | None = None) -> None:
+        """`directory` keeps passwords and sign-in identities (default: the local one, hashes in the table)."""
         self._ctx = ctx
+        self._directory = directory or LocalDirectory(Settings.from_env())
         self._operators = OperatorRepository(store, ctx.tenant_id)
         self._archives = ArchiveRepository(store, ctx)
 
@@ -69,13 +73,16 @@ class OperatorService:
             user_id=new_operator_id(),
             username=request.username,
             display_name=request.display_name,
-            password_hash=hash_password(request.password),
+            password_hash=self._directory.stored_password_hash(request.password),
             roles=list(dict.fromkeys(request.roles)),
             sales_point_id=request.sales_point_id,
             may_use_other_sales_points=request.may_use_other_sales_points,
             barred=request.barred,
         )
         self._operators.create(self._ctx, operator, self.reference_changes([], _references(operator)))
+        # After the table, which refuses a taken username before the directory is touched. If this fails, a
+        # password reset creates the missing directory user.
+        self._directory.add_operator(self._ctx.tenant_id, operator, request.password)
         return operator.public()
 
     def get(self, username: str) -> dict[str, Any]:
@@ -91,12 +98,16 @@ class OperatorService:
             raise InvalidInput.for_field("barred", "you cannot bar yourself")
         updated = replace(current, **(fields.model_dump() | {"roles": list(dict.fromkeys(fields.roles))}))
         extra = self.reference_changes(_references(current), _references(updated))
-        return self._operators.save(self._ctx, current, updated, extra=extra).public()
+        saved = self._operators.save(self._ctx, current, updated, extra=extra)
+        self._directory.update_operator(self._ctx.tenant_id, saved)
+        return saved.public()
 
     def reset_password(self, username: str, reset: PasswordReset) -> None:
         check_password_policy(reset.password)
         current = self._operators.require(username)
-        updated = replace(current, password_hash=hash_password(reset.password), failed_logins=0, locked_until=None)
+        self._directory.set_password(self._ctx.tenant_id, current, reset.password)
+        stored_hash = self._directory.stored_password_hash(reset.password)
+        updated = replace(current, password_hash=stored_hash, failed_logins=0, locked_until=None)
         self._operators.save(self._ctx, current, updated, action="reset-password")
 
     def reference_changes(self, old: list[Reference], new: list[Reference]) -> list[Guarded]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice.app import AuthRequest, AuthResponse, ChaliceAuthorizer, Request
 
-from functions.common.deps import item_store, settings
+from functions.common.deps import settings, tenant_store
 from gridvend.auth.context import ADMIN_ROLE, PLATFORM_OPERATOR_ROLE, PLATFORM_TENANT, TenantContext
 from gridvend.auth.tokens import verify_access_token
 from gridvend.errors import Forbidden, Unauthenticated
@@ -45,7 +45,7 @@ def _role_permissions(ctx_tenant: str, role_ids: tuple[str, ...]) -> frozenset[s
     if cached and time.monotonic() - cached[0] < PERMISSION_CACHE_SECONDS:
         return cached[1]
     reader = TenantContext(tenant_id=ctx_tenant, user_id="authorizer", username="authorizer")
-    roles = ArchiveRepository(item_store(), reader)
+    roles = ArchiveRepository(tenant_store(ctx_tenant), reader)
     granted: set[str] = set()
     for role_id in role_ids:
         record = roles.get("roles", role_id)
@@ -66,7 +66,7 @@ def tenant_context(request: Request) -> TenantContext:
         permissions = frozenset({"platform:*"}) if PLATFORM_OPERATOR_ROLE in groups else frozenset()
         extra: dict[str, str] = {}
     else:
-        tenant = own_tenant_settings(item_store(), tenant_id)
+        tenant = own_tenant_settings(tenant_store(tenant_id), tenant_id)
         if tenant is None or tenant.get("status") != "active":
             raise Forbidden("this tenant is suspended or does not exist")
         permissions = frozenset({"*"}) if ADMIN_ROLE in groups else _role_permissions(tenant_id, groups)

@@ -40,6 +40,10 @@ class OpenApiBuilder:
         self._schemas[schema_name] = schema
         return {"$ref": REF.format(model=schema_name)}
 
+    def component(self, model: type[BaseModel]) -> None:
+        """A schema that more than one body shape of a route may take (named in the route's summary)."""
+        self._schema_ref(model)
+
     def operation(
         self,
         method: str,

@@ -1,4 +1,5 @@
-"""Login, lockout and password change: plain functions over the store."""
+"""Login, lockout, password change and tenant suspension: plain functions over the store and the identity
+directory (gridvend.auth.identity: local hashes and issuer, or Cognito)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from gridvend.auth.context import PLATFORM_TENANT, TenantContext
+from gridvend.auth.identity import IdentityDirectory
 from gridvend.auth.passwords import check_password_policy, hash_password, verify_password
-from gridvend.auth.tokens import issue_access_token
 from gridvend.config import Settings
 from gridvend.errors import Forbidden, Locked, Unauthenticated
 from gridvend.store.audit import utc_now
 from gridvend.store.items import ItemStore
-from gridvend.store.tenants import own_tenant_settings
+from gridvend.store.tenants import TenantRegistry, own_tenant_settings
 from gridvend.store.users import Operator, OperatorRepository
+from gridvend.tenancy.settings import TenantStatus
 
 BAD_CREDENTIALS = "tenant, username or password is wrong"
 
@@ -41,7 +43,9 @@ class PasswordChange(BaseModel):
     new_password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
 
-def login(store: ItemStore, settings: Settings, request: LoginRequest, source: str) -> dict[str, Any]:
+def login(
+    store: ItemStore, settings: Settings, request: LoginRequest, source: str, directory: IdentityDirectory
+) -> dict[str, Any]:
     operators = OperatorRepository(store, request.tenant)
     if request.tenant != PLATFORM_TENANT:
         tenant = own_tenant_settings(store, request.tenant)
@@ -63,7 +67,8 @@ def login(store: ItemStore, settings: Settings, request: LoginRequest, source: s
     if operator.barred:
         operators.record_login(operator.username, False, "barred", source)
         raise Forbidden("this operator is barred from logging in")
-    if not verify_password(operator.password_hash, request.password):
+    signed_in = directory.sign_in(request.tenant, operator, request.password)
+    if signed_in is None:
         failures = operator.failed_logins + 1
         locked_until = None
         if failures >= settings.login_failures_before_lockout:
@@ -75,29 +80,31 @@ def login(store: ItemStore, settings: Settings, request: LoginRequest, source: s
     if operator.failed_logins or operator.locked_until:
         operators.save(None, operator, replace(operator, failed_logins=0, locked_until=None))
     operators.record_login(operator.username, True, "ok", source)
-    token, lifetime = issue_access_token(
-        settings,
-        subject=operator.user_id,
-        tenant_id=request.tenant,
-        username=operator.username,
-        groups=operator.roles,
-        sales_point_id=operator.sales_point_id,
-    )
     return {
-        "access_token": token,
+        "access_token": signed_in.access_token,
         "token_type": "Bearer",
-        "expires_in": lifetime,
+        "expires_in": signed_in.expires_in,
         "tenant": request.tenant,
         "username": operator.username,
     }
 
 
-def change_password(store: ItemStore, ctx: TenantContext, change: PasswordChange) -> None:
+def change_password(store: ItemStore, ctx: TenantContext, change: PasswordChange, directory: IdentityDirectory) -> None:
     operators = OperatorRepository(store, ctx.tenant_id)
     operator: Operator = operators.require(ctx.username)
-    if not verify_password(operator.password_hash, change.current_password):
+    if directory.sign_in(ctx.tenant_id, operator, change.current_password) is None:
         raise Forbidden("the current password is wrong")
     check_password_policy(change.new_password, "new_password")
-    operators.save(
-        ctx, operator, replace(operator, password_hash=hash_password(change.new_password)), action="change-password"
-    )
+    directory.set_password(ctx.tenant_id, operator, change.new_password)
+    stored_hash = directory.stored_password_hash(change.new_password)
+    operators.save(ctx, operator, replace(operator, password_hash=stored_hash), action="change-password")
+
+
+def set_tenant_status(
+    store: ItemStore, directory: IdentityDirectory, operator: TenantContext, tenant_id: str, status: TenantStatus
+) -> dict[str, Any]:
+    """Suspends or resumes a tenant: its record, then its operators in the directory (disabled while
+    suspended, so that they cannot get a token there either)."""
+    record = TenantRegistry(store).set_status(operator, tenant_id, status)
+    directory.set_tenant_enabled(tenant_id, status == TenantStatus.ACTIVE)
+    return record

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from gridvend.archives.kinds import archive_kind
@@ -13,6 +14,7 @@ from gridvend.store.dynamo import DynamoItemStore, configure_table, create_table
 from gridvend.store.items import ItemStore
 from gridvend.store.tenants import TenantRegistry
 from gridvend.store.users import OperatorRepository
+from infra.local.demo_vending import MASTER_KEY_VARIABLE, ensure_master_key, seed_demo_vending
 from tenants.onboarding import FirstAdmin, NewTenant, onboard_tenant, platform_operator_record
 
 PLATFORM_LOGIN = ("platform", "platform123")
@@ -83,9 +85,14 @@ def ensure_demo_tenant(store: ItemStore) -> None:
 
 
 def bootstrap(env: dict[str, str]) -> None:
+    """`env` is the stack's environment: the master key of the demo's secure module is added to it, so the
+    API started after this sees the same key."""
+    env.setdefault(MASTER_KEY_VARIABLE, ensure_master_key(Path(env["GRIDVEND_STATE_DIR"])))
     os.environ.update(env)
     configure_table(env["GRIDVEND_TABLE"], env["AWS_ENDPOINT_URL_DYNAMODB"], env.get("AWS_DEFAULT_REGION", "us-east-1"))
     create_table_if_missing()
     store = DynamoItemStore()
     ensure_platform_operator(store)
     ensure_demo_tenant(store)
+    serials = seed_demo_vending(DEMO_TENANT, *DEMO_ADMIN)
+    print(f"demo meters in service (STS test key, base date 2014): {', '.join(serials)}")

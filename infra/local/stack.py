@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from infra.local import api_server, dynamodb_local, mosquitto, moto_server
+from infra.local import api_server, dynamodb_local, mosquitto, moto_server, web
 from infra.local.environment import StackEndpoints, stack_environment, write_env_file
 from infra.local.pki import ensure_ca, ensure_server_cert, issue_client_cert
 from infra.local.ports import LOOPBACK
@@ -95,10 +95,40 @@ def start_api(supervisor: Supervisor, env: dict[str, str]) -> bool:
     return True
 
 
-def print_summary(env: dict[str, str], api_started: bool, state_dir: Path) -> None:
+def start_web(supervisor: Supervisor, env: dict[str, str]) -> str | None:
+    """Serve the built console (proxying /v1 to the API); its address, or None if not built."""
+    if not web.web_app_built():
+        print(f"{web.WEB_DIST_DIR} is not built (`make web` builds it): the console is not served")
+        return None
+    try:
+        service = supervisor.start(web.web_server_spec(env["GRIDVEND_API_URL"]))
+    except ServiceStartError as failure:
+        print(f"the web console did not start: {failure}", file=sys.stderr)
+        return None
+    return f"http://{service.host}:{service.port}"
+
+
+def start_devices(supervisor: Supervisor, env: dict[str, str]) -> list[str]:
+    """The device side (iot/): the router standing in for the IoT rule and the table stream, and a small
+    simulated fleet for the demo tenant. Returns what started; a failure is reported, the rest stays up."""
+    from iot.router.services import demo_fleet_spec, router_spec
+
+    started: list[str] = []
+    for spec in (router_spec(env), demo_fleet_spec(env)):
+        try:
+            supervisor.start(spec)
+        except ServiceStartError as failure:
+            print(f"{spec.name} did not start: {failure}", file=sys.stderr)
+            break
+        started.append(spec.name)
+    return started
+
+
+def print_summary(env: dict[str, str], api_started: bool, state_dir: Path, web_url: str | None = None) -> None:
     lines = [
         "",
         "Gridvend local stack is up (Ctrl-C or `make down` stops it):",
+        f"  web console     {f'{web_url}  (installer app: {web_url}/installer)' if web_url else '(not running)'}",
         f"  API             {env['GRIDVEND_API_URL'] if api_started else '(not running)'}",
         f"  DynamoDB Local  {env['AWS_ENDPOINT_URL_DYNAMODB']}  table {env['GRIDVEND_TABLE']}",
         f"  moto server     {env['AWS_ENDPOINT_URL']}  (IoT, S3, SES, STS, SNS)",
@@ -142,7 +172,10 @@ def up(state_dir: Path = STATE_DIR) -> int:
         os.environ.update(env)
         run_bootstrap(env)
         api_started = start_api(supervisor, env)
-        print_summary(env, api_started, state_dir)
+        web_url = start_web(supervisor, env)
+        devices = start_devices(supervisor, env)
+        print(f"devices: {', '.join(devices) or 'none'} (logs in {state_dir / 'logs'})")
+        print_summary(env, api_started, state_dir, web_url)
         watch(supervisor)
         exit_code = 1
     except KeyboardInterrupt:

@@ -12,9 +12,8 @@ import pytest
 from chalice.test import Client
 
 from functions.common import deps
-from functions.common.app_factory import create_app
 from functions.common.auth import clear_permission_cache
-from functions.local_api import all_blueprints
+from functions.local_api import combined_app
 from gridvend.auth.context import system_context
 from gridvend.store.items import ItemStore
 from gridvend.store.users import OperatorRepository
@@ -80,7 +79,7 @@ def api_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     mp.setenv("GRIDVEND_ARGON2_TIME_COST", "1")
     mp.setenv("GRIDVEND_ARGON2_MEMORY_KIB", "8192")
     deps.reset()
-    yield create_app("gridvend-test", all_blueprints())
+    yield combined_app()
     mp.undo()
 
 

@@ -87,3 +87,26 @@ def test_secondary_index_queries(item_store: ItemStore, partition: str) -> None:
     rest = item_store.query(f"{partition}#BYNAME", index="gsi1", limit=2, start_key=page.next_key)
     assert [item["sk"] for item in rest.items] == ["charlie"]
     assert [i["sk"] for i in item_store.query(f"{partition}#BYNAME", index="gsi1", sk_prefix="b").items] == ["bravo"]
+
+
+def test_at_least_guards_a_balance_from_going_below_zero(item_store: ItemStore, partition: str) -> None:
+    item_store.put({"pk": partition, "sk": "module", "balance": 100})
+    item_store.transact(
+        [Increment(partition, "module", {"balance": -60}, condition=Condition(at_least={"balance": 60}))]
+    )
+    with pytest.raises(TransactionConflict):
+        item_store.transact(
+            [Increment(partition, "module", {"balance": -60}, condition=Condition(at_least={"balance": 60}))]
+        )
+    found = item_store.get(partition, "module")
+    assert found is not None and found["balance"] == 40
+    with pytest.raises(TransactionConflict):
+        item_store.transact([Check(partition, "absent", Condition(at_least={"balance": 0}))])
+
+
+def test_tallies_add_up_on_a_new_item(item_store: ItemStore, partition: str) -> None:
+    for _ in range(3):
+        item_store.transact([Increment(partition, "day", {"tally_count": 1, "tally_amount": 250, "tally_energy": 12})])
+    found = item_store.get(partition, "day")
+    assert found is not None
+    assert (found["tally_count"], found["tally_amount"], found["tally_energy"]) == (3, 750, 36)

@@ -8,7 +8,7 @@ from chalice import Blueprint, Response
 
 from functions.common.app_factory import json_response
 from functions.common.auth import tenant_context
-from functions.common.deps import item_store
+from functions.common.deps import tenant_store
 from functions.common.requests import decode_cursor, encode_cursor, json_object, page_size, query
 from functions.common.routing import route
 from gridvend.archives.kinds import ARCHIVE_KINDS, archive_kind
@@ -22,7 +22,7 @@ SEARCH_MODES = ("fuzzy", "prefix", "exact")
 
 def _service(ctx: TenantContext) -> ArchiveService:
     return ArchiveService(
-        item_store(), ctx, int(ctx.extra.get("decimals", "2")), int(ctx.extra.get("region_levels", "5"))
+        tenant_store(ctx.tenant_id), ctx, int(ctx.extra.get("decimals", "2")), int(ctx.extra.get("region_levels", "5"))
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from chalice import Blueprint
 
 from functions.common.auth import tenant_context
-from functions.common.deps import item_store
+from functions.common.deps import tenant_store
 from functions.common.requests import decode_cursor, encode_cursor, page_size, query
 from functions.common.routing import route
 from gridvend.errors import InvalidInput
@@ -31,7 +31,7 @@ def audit_trail() -> dict[str, Any]:
     ctx = tenant_context(log_routes.current_request)
     ctx.require("audit", "view")
     params = query(log_routes.current_request)
-    repository = AuditRepository(item_store(), ctx)
+    repository = AuditRepository(tenant_store(ctx.tenant_id), ctx)
     month = _month(params)
     start = decode_cursor(params, ctx.key_prefix, repository.partition(month))
     entries, next_key = repository.month(month, limit=page_size(params), start_key=start)
@@ -51,7 +51,7 @@ def login_log() -> dict[str, Any]:
     params = query(log_routes.current_request)
     month = _month(params)
     start = decode_cursor(params, ctx.key_prefix, f"{ctx.key_prefix}LOGIN#{month}")
-    entries, next_key = OperatorRepository(item_store(), ctx.tenant_id).login_log(
+    entries, next_key = OperatorRepository(tenant_store(ctx.tenant_id), ctx.tenant_id).login_log(
         month, limit=page_size(params), start_key=start
     )
     return {"items": entries, "next_cursor": encode_cursor(next_key)}

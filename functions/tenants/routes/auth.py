@@ -8,7 +8,7 @@ from chalice import Blueprint, Response
 
 from functions.common.app_factory import json_response
 from functions.common.auth import tenant_context
-from functions.common.deps import item_store, settings
+from functions.common.deps import identity_directory, settings, tenant_store
 from functions.common.requests import body_as
 from functions.common.routing import route
 from functions.tenants import service
@@ -23,7 +23,9 @@ def login() -> Response:
     request = auth_routes.current_request
     credentials = body_as(request, service.LoginRequest)
     source = (request.context or {}).get("identity", {}).get("sourceIp", "")
-    return json_response(service.login(item_store(), settings(), credentials, source))
+    # No token yet: the tenant named in the request scopes the store, and login looks only inside it.
+    store = tenant_store(credentials.tenant)
+    return json_response(service.login(store, settings(), credentials, source, identity_directory()))
 
 
 @route(auth_routes, "/v1/auth/jwks.json", ["GET"], public=True)  # public: the verification keys
@@ -34,7 +36,8 @@ def jwks() -> dict[str, Any]:
 @route(auth_routes, "/v1/auth/password", ["POST"])
 def change_password() -> Response:
     ctx = tenant_context(auth_routes.current_request)
-    service.change_password(item_store(), ctx, body_as(auth_routes.current_request, service.PasswordChange))
+    change = body_as(auth_routes.current_request, service.PasswordChange)
+    service.change_password(tenant_store(ctx.tenant_id), ctx, change, identity_directory())
     return Response(body="", status_code=204)
 
 
@@ -48,5 +51,5 @@ def who_am_i() -> dict[str, Any]:
         "roles": sorted(ctx.roles),
         "permissions": sorted(ctx.permissions),
         "sales_point_id": ctx.sales_point_id,
-        "settings": own_tenant_settings(item_store(), ctx.tenant_id),
+        "settings": own_tenant_settings(tenant_store(ctx.tenant_id), ctx.tenant_id),
     }

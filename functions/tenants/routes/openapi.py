@@ -7,10 +7,13 @@ from typing import Any
 
 from chalice import Blueprint
 
+from functions.archives.customers_openapi import describe_customer_api
 from functions.archives.operators_service import NewOperator, OperatorFields, PasswordReset
+from functions.commands.openapi import describe_ami_api
 from functions.common.openapi import OpenApiBuilder
 from functions.common.routing import route
 from functions.tenants.service import LoginRequest, PasswordChange
+from functions.vending.openapi import describe_meter_api, describe_vending_api
 from gridvend.archives.kinds import ARCHIVE_KINDS
 from tenants.onboarding import NewTenant
 
@@ -58,6 +61,10 @@ def build_document() -> dict[str, Any]:
     )
     spec.operation("GET", "/v1/audit", "Audit trail of a month (month=YYYY-MM, entity, entity_id)")
     spec.operation("GET", "/v1/login-log", "Login attempts of a month (month=YYYY-MM)")
+    describe_customer_api(spec)
+    describe_meter_api(spec)
+    describe_vending_api(spec)
+    describe_ami_api(spec)
     return spec.document()
 
 

@@ -8,9 +8,10 @@ from chalice import Blueprint, Response
 
 from functions.common.app_factory import json_response
 from functions.common.auth import tenant_context
-from functions.common.deps import item_store
+from functions.common.deps import identity_directory, item_store
 from functions.common.requests import body_as, decode_cursor, encode_cursor, page_size, query
 from functions.common.routing import route
+from functions.tenants.service import set_tenant_status
 from gridvend.errors import NotFound
 from gridvend.store.tenants import REGISTRY_PARTITION, TenantRegistry
 from gridvend.tenancy.settings import TenantStatus
@@ -24,7 +25,7 @@ def create_tenant() -> Response:
     ctx = tenant_context(platform_routes.current_request)
     ctx.require_platform_operator()
     request = body_as(platform_routes.current_request, NewTenant)
-    return json_response(onboard_tenant(item_store(), ctx, request), status_code=201)
+    return json_response(onboard_tenant(item_store(), ctx, request, identity_directory()), status_code=201)
 
 
 @route(platform_routes, "/v1/platform/tenants", ["GET"])
@@ -51,11 +52,11 @@ def show_tenant(tenant_id: str) -> dict[str, Any]:
 def suspend_tenant(tenant_id: str) -> dict[str, Any]:
     ctx = tenant_context(platform_routes.current_request)
     ctx.require_platform_operator()
-    return TenantRegistry(item_store()).set_status(ctx, tenant_id, TenantStatus.SUSPENDED)
+    return set_tenant_status(item_store(), identity_directory(), ctx, tenant_id, TenantStatus.SUSPENDED)
 
 
 @route(platform_routes, "/v1/platform/tenants/{tenant_id}/resume", ["POST"])
 def resume_tenant(tenant_id: str) -> dict[str, Any]:
     ctx = tenant_context(platform_routes.current_request)
     ctx.require_platform_operator()
-    return TenantRegistry(item_store()).set_status(ctx, tenant_id, TenantStatus.ACTIVE)
+    return set_tenant_status(item_store(), identity_directory(), ctx, tenant_id, TenantStatus.ACTIVE)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functions.common.app_factory import create_app
-from functions.local_api import all_blueprints
+from functions.local_api import combined_app
 
-app = create_app("gridvend-local", all_blueprints())
+app = combined_app()

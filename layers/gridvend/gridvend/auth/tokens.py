@@ -12,6 +12,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from gridvend.auth.pool_names import name_within_tenant
 from gridvend.config import Settings
 from gridvend.errors import Unauthenticated
 
@@ -119,11 +120,15 @@ def verify_access_token(settings: Settings, token: str) -> VerifiedClaims:
     tenant_id = claims.get(TENANT_CLAIM)
     if not isinstance(tenant_id, str) or not tenant_id:
         raise Unauthenticated("the access token names no tenant")
-    groups = claims.get(GROUPS_CLAIM) or []
+    # Cognito names carry their tenant (gridvend.auth.pool_names); the rest of the code sees them without it.
+    username = name_within_tenant(tenant_id, str(claims.get(USERNAME_CLAIM, claims["sub"])))
+    if username is None:
+        raise Unauthenticated("the access token's user belongs to another tenant")
+    groups = [name_within_tenant(tenant_id, str(group)) for group in claims.get(GROUPS_CLAIM) or []]
     return VerifiedClaims(
         subject=str(claims["sub"]),
         tenant_id=tenant_id,
-        username=str(claims.get(USERNAME_CLAIM, claims["sub"])),
-        groups=tuple(str(group) for group in groups),
+        username=username,
+        groups=tuple(group for group in groups if group),
         sales_point_id=claims.get(SALES_POINT_CLAIM),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import boto3
@@ -25,10 +26,9 @@ from gridvend.store.items import (
     Page,
     Put,
     TransactionConflict,
+    TransactionRaced,
     WriteOp,
 )
-
-NUMBER_ATTRIBUTES = ("ref_count", "version", "counter", "balance", "expires_at")
 
 
 class Gsi1(GlobalSecondaryIndex["TableItem"]):
@@ -58,6 +58,10 @@ class TableItem(Model):
         host = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or None
         billing_mode = "PAY_PER_REQUEST"
         stream_view_type = "NEW_AND_OLD_IMAGES"
+        # None: the process's own credentials. table_model_with_credentials sets them on a subclass.
+        aws_access_key_id: str | None = None
+        aws_secret_access_key: str | None = None
+        aws_session_token: str | None = None
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -72,6 +76,14 @@ class TableItem(Model):
     counter = NumberAttribute(null=True)
     balance = NumberAttribute(null=True)
     expires_at = NumberAttribute(null=True)
+    # Rollup measures that transactions add to: counts, integer minor units, tenths of a kWh.
+    tally_count = NumberAttribute(null=True)
+    tally_amount = NumberAttribute(null=True)
+    tally_energy = NumberAttribute(null=True)
+    tally_vat = NumberAttribute(null=True)
+    tally_charges = NumberAttribute(null=True)
+    tally_debt = NumberAttribute(null=True)
+    tally_net = NumberAttribute(null=True)
     data = MapAttribute(null=True)  # type: ignore[var-annotated]
 
     gsi1 = Gsi1()
@@ -86,6 +98,34 @@ def configure_table(table_name: str, endpoint_url: str | None, region: str = "us
     TableItem._connection = None
 
 
+@dataclass(frozen=True)
+class AwsCredentials:
+    """Temporary credentials (e.g. from STS AssumeRole) that one store signs its calls with."""
+
+    access_key_id: str
+    secret_access_key: str = field(default="", repr=False)
+    session_token: str = field(default="", repr=False)
+
+
+def table_model_with_credentials(credentials: AwsCredentials) -> type[TableItem]:
+    """A subclass of TableItem on the same table whose connection signs with these credentials.
+    PynamoDB keeps one connection per model class, so each set of credentials needs its own class."""
+    meta = type(
+        "Meta",
+        (TableItem.Meta,),
+        {
+            "table_name": TableItem.Meta.table_name,
+            "region": TableItem.Meta.region,
+            "host": TableItem.Meta.host,
+            "aws_access_key_id": credentials.access_key_id,
+            "aws_secret_access_key": credentials.secret_access_key,
+            "aws_session_token": credentials.session_token,
+        },
+    )
+    # `_connection: None` here, or the subclass would find and reuse the base class's connection.
+    return type("CredentialedTableItem", (TableItem,), {"Meta": meta, "_connection": None, "__module__": __name__})
+
+
 def create_table_if_missing() -> None:
     if TableItem.exists():
         return
@@ -97,8 +137,8 @@ def create_table_if_missing() -> None:
     )
 
 
-def _to_model(item: Item) -> TableItem:
-    model = TableItem()
+def _to_model(item: Item, model_class: type[TableItem] = TableItem) -> TableItem:
+    model = model_class()
     for name, value in item.items():
         setattr(model, name, value)
     return model
@@ -135,6 +175,8 @@ def _condition(condition: Condition | None) -> PynamoCondition | None:
     for name, ceiling in condition.at_most.items():
         attribute = _attribute(name)
         parts.append(attribute.does_not_exist() | (attribute <= ceiling))
+    for name, floor in condition.at_least.items():
+        parts.append(_attribute(name) >= floor)
     combined = parts[0]
     for part in parts[1:]:
         combined = combined & part
@@ -142,10 +184,19 @@ def _condition(condition: Condition | None) -> PynamoCondition | None:
 
 
 class DynamoItemStore(ItemStore):
+    """`model` is TableItem (the process's own credentials) or a table_model_with_credentials class."""
+
+    def __init__(self, model: type[TableItem] = TableItem) -> None:
+        self._model = model
+
+    @property
+    def model(self) -> type[TableItem]:
+        return self._model
+
     def get(self, pk: str, sk: str) -> Item | None:
         try:
-            return _from_model(TableItem.get(pk, sk, consistent_read=True))
-        except TableItem.DoesNotExist:
+            return _from_model(self._model.get(pk, sk, consistent_read=True))
+        except self._model.DoesNotExist:
             return None
 
     def query(
@@ -160,7 +211,7 @@ class DynamoItemStore(ItemStore):
         start_key: dict[str, str] | None = None,
         newest_first: bool = False,
     ) -> Page:
-        target: Any = TableItem if index is None else getattr(TableItem, index)
+        target: Any = self._model if index is None else getattr(self._model, index)
         sort_attribute = TableItem.sk if index is None else _attribute(f"{index}sk")
         range_condition = None
         if sk_prefix is not None:
@@ -182,11 +233,12 @@ class DynamoItemStore(ItemStore):
         return Page(items, _start_key_from_wire(results.last_evaluated_key))
 
     def transact(self, operations: Sequence[WriteOp]) -> None:
-        connection = Connection(region=TableItem.Meta.region, host=TableItem.Meta.host)
+        # The model's own connection: same endpoint and credentials, and its client is reused.
+        connection: Connection = self._model._get_connection().connection
         try:
             with TransactWrite(connection=connection) as transaction:
                 for operation in operations:
-                    _add_to_transaction(transaction, operation)
+                    _add_to_transaction(transaction, operation, self._model)
         except TransactWriteError as error:
             reasons = error.cancellation_reasons or []
             sent_order = _order_sent(operations)
@@ -197,7 +249,15 @@ class DynamoItemStore(ItemStore):
             )
             if failed:
                 raise TransactionConflict(failed) from error
+            if any(reason is not None and reason.code == "TransactionConflict" for reason in reasons):
+                raise TransactionRaced from error
             raise
+
+    def put_many(self, items: Sequence[Item]) -> None:
+        """PynamoDB sends 25 items per BatchWriteItem call and resends unprocessed ones."""
+        with self._model.batch_write() as batch:
+            for item in items:
+                batch.save(_to_model(item, self._model))
 
 
 _SENT_GROUPS = (Check, Delete, Put, Increment)
@@ -213,25 +273,25 @@ def _order_sent(operations: Sequence[WriteOp]) -> list[int]:
     ]
 
 
-def _add_to_transaction(transaction: TransactWrite, operation: WriteOp) -> None:
+def _add_to_transaction(transaction: TransactWrite, operation: WriteOp, model_class: type[TableItem]) -> None:
     if isinstance(operation, Put):
-        transaction.save(_to_model(operation.item), condition=_condition(operation.condition))
+        transaction.save(_to_model(operation.item, model_class), condition=_condition(operation.condition))
     elif isinstance(operation, Delete):
         transaction.delete(
-            _to_model({"pk": operation.pk, "sk": operation.sk}), condition=_condition(operation.condition)
+            _to_model({"pk": operation.pk, "sk": operation.sk}, model_class), condition=_condition(operation.condition)
         )
     elif isinstance(operation, Increment):
         actions = [_attribute(name).add(amount) for name, amount in operation.amounts.items()]
         actions += [_attribute(name).set(value) for name, value in operation.assign.items()]
         transaction.update(
-            _to_model({"pk": operation.pk, "sk": operation.sk}),
+            _to_model({"pk": operation.pk, "sk": operation.sk}, model_class),
             actions=actions,
             condition=_condition(operation.condition),
         )
     elif isinstance(operation, Check):
         condition = _condition(operation.condition)
         assert condition is not None
-        transaction.condition_check(TableItem, operation.pk, operation.sk, condition=condition)
+        transaction.condition_check(model_class, operation.pk, operation.sk, condition=condition)
 
 
 def _start_key_to_wire(start_key: dict[str, str] | None) -> dict[str, dict[str, str]] | None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gridvend.errors import GridvendError
-from gridvend.store.items import ItemStore, TransactionConflict, WriteOp
+from gridvend.errors import Conflict, GridvendError
+from gridvend.store.items import ItemStore, TransactionConflict, TransactionRaced, WriteOp
+
+
+class Busy(Conflict):
+    """Other writes touched the same records at the same moment; nothing was written; try again."""
 
 
 @dataclass(frozen=True)
@@ -25,4 +29,6 @@ def commit(store: ItemStore, operations: Sequence[Guarded | WriteOp]) -> None:
             error = guarded[position].error_if_condition_fails
             if error is not None:
                 raise error from conflict
-        raise
+        raise Conflict("a record changed meanwhile; reload and retry") from conflict
+    except TransactionRaced as raced:
+        raise Busy("the records were being changed by another request at the same moment; retry") from raced

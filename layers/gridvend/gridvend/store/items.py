@@ -33,6 +33,7 @@ class Condition:
     must_exist: bool | None = None
     equals: dict[str, Any] = field(default_factory=dict)
     at_most: dict[str, int] = field(default_factory=dict)
+    at_least: dict[str, int] = field(default_factory=dict)
 
     @staticmethod
     def absent() -> Condition:
@@ -91,6 +92,11 @@ class TransactionConflict(Exception):
         self.failed = list(failed)
 
 
+class TransactionRaced(Exception):
+    """Another transaction was writing the same items at that moment (DynamoDB's TransactionConflict);
+    nothing was written, and the same transaction may succeed when tried again."""
+
+
 class ItemStore(abc.ABC):
     @abc.abstractmethod
     def get(self, pk: str, sk: str) -> Item | None: ...
@@ -112,6 +118,11 @@ class ItemStore(abc.ABC):
     @abc.abstractmethod
     def transact(self, operations: Sequence[WriteOp]) -> None:
         """Applies every operation or none; raises TransactionConflict when a condition fails."""
+
+    @abc.abstractmethod
+    def put_many(self, items: Sequence[Item]) -> None:
+        """Bulk write (BatchWriteItem semantics): unconditional puts, batched; not one transaction, so a
+        failure part-way leaves the earlier items written. For imports whose uniqueness was checked first."""
 
     def put(self, item: Item, condition: Condition | None = None) -> None:
         self.transact([Put(item, condition)])

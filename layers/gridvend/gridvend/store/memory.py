@@ -36,6 +36,9 @@ def _holds(condition: Condition | None, current: Item | None) -> bool:
         value = 0 if current is None else current.get(name, 0)
         if value > ceiling:
             return False
+    for name, floor in condition.at_least.items():
+        if current is None or name not in current or current[name] < floor:
+            return False
     return True
 
 
@@ -97,6 +100,11 @@ class MemoryItemStore(ItemStore):
                 raise TransactionConflict(failed)
             for operation in operations:
                 self._apply(operation)
+
+    def put_many(self, items: Sequence[Item]) -> None:
+        with self._lock:
+            for item in items:
+                self._items[(item["pk"], item["sk"])] = copy.deepcopy(item)
 
     def _apply(self, operation: WriteOp) -> None:
         key = _key_of(operation)

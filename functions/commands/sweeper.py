@@ -1,0 +1,71 @@
+"""The periodic job behind commands (every minute in the cloud, every few seconds locally): commands
+that got no answer by their deadline are sent again or time out; queued ones are sent; collection
+schedules that are due make their read tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.commands.context import CommandContext, command_context
+from functions.commands.service import send
+from gridvend.ami.tasks import CommandState, expired
+from gridvend.store.ami.tasks import TaskRecord, TaskRepository
+from gridvend.store.tenants import TenantRegistry
+
+logger = Logger(service="gridvend-commands-sweeper")
+TENANT_PAGE = 100
+
+
+def sweep_tenant(context: CommandContext, tenant_id: str) -> int:
+    """Handles the tenant's due commands; returns how many it moved."""
+    repository = TaskRepository(context.store, tenant_id)
+    tasks: dict[str, TaskRecord | None] = {}
+    moved = 0
+    for record, version in repository.due(context.clock()):
+        if record.task_id not in tasks:
+            tasks[record.task_id] = repository.task(record.task_id)
+        task = tasks[record.task_id]
+        if task is None:
+            continue
+        if record.state is CommandState.QUEUED:
+            moved += int(send(context, tenant_id, task, record, version))
+            continue
+        next_record = expired(record, context.clock())
+        if next_record is None or not repository.save(next_record, version):
+            continue
+        moved += 1
+        if next_record.state is CommandState.QUEUED:
+            send(context, tenant_id, task, next_record, version + 1)
+    return moved
+
+
+def active_tenants(context: CommandContext) -> list[str]:
+    registry = TenantRegistry(context.store)
+    tenants: list[str] = []
+    start: dict[str, str] | None = None
+    while True:
+        page, start = registry.list(limit=TENANT_PAGE, start_key=start)
+        tenants += [str(tenant["id"]) for tenant in page if tenant.get("status") == "active"]
+        if start is None:
+            return tenants
+
+
+def sweep(context: CommandContext, tenants: list[str] | None = None) -> int:
+    from functions.commands.schedules_job import run_due_schedules
+
+    moved = 0
+    for tenant_id in tenants if tenants is not None else active_tenants(context):
+        try:
+            moved += sweep_tenant(context, tenant_id)
+            moved += run_due_schedules(context, tenant_id)
+        except Exception:
+            logger.exception("sweep failed", extra={"tenant_id": tenant_id})
+    return moved
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return {"moved": sweep(command_context())}

@@ -1,0 +1,10 @@
+"""The vending function's routes. A blueprint can join one app only: import this, not app.py, to combine."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from functions.vending.routes.secure_modules import module_routes
+from functions.vending.routes.vends import vend_routes
+
+BLUEPRINTS: list[Blueprint] = [vend_routes, module_routes]

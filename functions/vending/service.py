@@ -1,0 +1,263 @@
+"""The vend: price the payment, make the tokens, and record everything in one transaction, exactly once.
+
+Order of work: a retry with a known idempotency key returns the stored receipt; otherwise read the meter,
+contract, terms and the meter's vend state, price the sale, take the next TID, make the tokens (a rollover
+key change pair first when the meter is still on base date 1993), then commit the receipt, idempotency
+record, vend state, module credit, contract settlement, bill counter and day rollups together. A conflict on
+the vend state or bill counter (another sale for the same meter or number came first) computes the sale again
+with fresh reads; the tokens of a sale that did not commit are never shown to anyone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from functions.vending.modules import ModuleService, backend_for
+from functions.vending.pricing import VendInputs, price_vend
+from functions.vending.schemas import VendRequest
+from gridvend.auth.context import TenantContext
+from gridvend.bills.numbering import NumberingRule, counter_period, format_number
+from gridvend.errors import Conflict, InvalidInput, Unprocessable
+from gridvend.meters.model import Meter
+from gridvend.meters.states import MeterState
+from gridvend.money import to_minor
+from gridvend.store.archives import ArchiveRepository
+from gridvend.store.bills import BillRepository
+from gridvend.store.contracts import ContractRepository
+from gridvend.store.guarded import Busy, Guarded, commit
+from gridvend.store.items import ItemStore
+from gridvend.store.meters import MeterRepository
+from gridvend.store.vends import (
+    BillNumberTaken,
+    DayTally,
+    IdempotencyKeyTaken,
+    VendRepository,
+    VendStateMoved,
+)
+from gridvend.sts.keys import MeterKeyIdentity
+from gridvend.sts.tid import next_tid, tid_from_time
+from gridvend.sts.token_requests import CreditToken
+from gridvend.vending.rollover import needs_rollover, rolled_over
+
+MAX_ATTEMPTS = 60
+# A sales channel's own writes for a vend (float draw, payment settled, ...), made from the receipt about to be
+# committed (it may add its own fields to it); they join the vend's one transaction: all happen or none.
+ExtraOperations = Callable[[dict[str, Any]], list[Guarded]]
+VEND_NUMBERING_CODE = "vend"
+DEFAULT_VEND_RULE = NumberingRule("VEND", "V", ("prefix", "yyyymmdd"), 6, "monthly")
+
+
+class KeyExpired(Unprocessable):
+    title = "Key expired"
+
+
+@dataclass(frozen=True)
+class TenantTerms:
+    name: str
+    currency: str
+    decimals: int
+    timezone: str
+    warn_amount: Decimal | None
+
+
+def fingerprint(request: VendRequest) -> str:
+    canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def identity_of(fields: dict[str, Any]) -> MeterKeyIdentity:
+    return MeterKeyIdentity(
+        iin=str(fields["iin"]),
+        drn=str(fields["drn"]),
+        key_type=int(fields["key_type"]),
+        sgc=str(fields["sgc"]),
+        ti=int(fields["ti"]),
+        krn=int(fields["krn"]),
+        base_date=int(fields["base_date"]),
+        ea=int(fields["ea"]),
+    )
+
+
+class VendService:
+    def __init__(self, store: ItemStore, ctx: TenantContext, tenant: TenantTerms) -> None:
+        self._store = store
+        self._ctx = ctx
+        self._tenant = tenant
+        self._vends = VendRepository(store, ctx)
+        self._meters = MeterRepository(store, ctx)
+        self._contracts = ContractRepository(store, ctx, tenant.decimals)
+        self._archives = ArchiveRepository(store, ctx)
+        self._bills = BillRepository(store, ctx)
+        self._modules = ModuleService(store, ctx)
+
+    def vend(
+        self,
+        request: VendRequest,
+        idempotency_key: str,
+        now: datetime | None = None,
+        *,
+        extra_operations: ExtraOperations | None = None,
+        channel: str | None = None,
+    ) -> tuple[dict[str, Any], bool]:
+        """The receipt, and whether it was made now (False: a retry got the earlier receipt).
+        `channel` tags the receipt (e.g. "agent", "vendor", "mobile-money"); `extra_operations` adds the
+        caller's guarded writes to the vend's transaction."""
+        print_ = fingerprint(request)
+        for attempt in range(MAX_ATTEMPTS):
+            earlier = self._replay(idempotency_key, print_)
+            if earlier is not None:
+                return earlier, False
+            try:
+                moment = now or datetime.now(UTC)
+                return self._attempt(request, idempotency_key, print_, moment, extra_operations, channel), True
+            except (VendStateMoved, CounterTaken, BillNumberTaken, Busy):
+                time.sleep(min(0.2, 0.005 * (attempt + 1)) * secrets.randbelow(100) / 100)
+            except IdempotencyKeyTaken:
+                continue
+        raise Conflict("the meter is too busy right now; retry with the same idempotency key")
+
+    def _replay(self, idempotency_key: str, print_: str) -> dict[str, Any] | None:
+        record = self._vends.idempotent_vend(idempotency_key)
+        if record is None:
+            return None
+        if record["fingerprint"] != print_:
+            raise Conflict("this idempotency key was used for a different vend request")
+        return self._vends.require(record["bill_number"])
+
+    def _attempt(
+        self,
+        request: VendRequest,
+        idempotency_key: str,
+        print_: str,
+        now_utc: datetime,
+        extra_operations: ExtraOperations | None = None,
+        channel: str | None = None,
+    ) -> dict[str, Any]:
+        meter = self._meters.require(request.meter)
+        if meter.state is not MeterState.IN_SERVICE:
+            raise Unprocessable(f"meter '{meter.serial}' is not in service (it is {meter.state.value})")
+        contract = self._contracts.active_for_meter(meter.serial)
+        if contract is None:
+            raise Unprocessable(f"meter '{meter.serial}' has no contract")
+        contract.require_vendable()
+        if contract.pay_type.value != "prepaid":
+            raise Unprocessable(f"meter '{meter.serial}' is postpaid: it settles its frozen bill, no token")
+        local_now = now_utc.astimezone(ZoneInfo(self._tenant.timezone)).replace(tzinfo=None)
+        state = self._vends.state(meter.serial)
+        inputs = VendInputs.gather(self._archives, contract, state, request, local_now, self._tenant)
+        priced = price_vend(inputs)
+        sales_point = self._sales_point(request)
+        module_record = self._modules.module_for_vend(None)
+        module = backend_for(self._ctx.tenant_id, module_record)
+
+        identity = identity_of(meter.identity)
+        tokens: list[str] = []
+        meter_changes: list[Guarded] = []
+        if needs_rollover(identity, local_now):
+            new_identity = rolled_over(identity)
+            tokens += module.key_change(identity, new_identity)
+            migrated = meter.identity | {"base_date": new_identity.base_date, "krn": new_identity.krn}
+            meter_changes = self._meters.changes_operations([(meter, _with_identity(meter, migrated))])
+            identity = new_identity
+        # A rollover clears the meter's memory of used TIDs: numbering starts again from the new base date.
+        last_tid = None if meter_changes else state.last_tid
+        tid = next_tid(tid_from_time(local_now, identity.base_date), last_tid)
+        if tid >> 16 > int(meter.identity.get("key_expiry", 255)):
+            raise KeyExpired(f"the key of meter '{meter.serial}' has expired; it needs a key change token")
+        energy = priced.breakdown.energy_kwh
+        tokens.append(
+            module.issue_token(identity, CreditToken(subclass=0, tid=tid, random=secrets.randbelow(16), amount=energy))
+        )
+
+        rule = self._numbering_rule()
+        period = counter_period(rule, local_now.date())
+        counter_code = rule.code if "sales_point" not in rule.parts else f"{rule.code}#{sales_point}"
+        serial_read = self._bills.counter(counter_code, period)
+        bill_number = format_number(rule, serial_read + 1, local_now.date(), sales_point_code=sales_point)
+        receipt = priced.receipt(
+            bill_number=bill_number,
+            tokens=tokens,
+            meter=meter.serial,
+            tid=tid,
+            sales_point=sales_point,
+            operator=self._ctx.username,
+            utc_time=now_utc.isoformat(timespec="seconds"),
+            local_time=local_now.isoformat(timespec="minutes"),
+            idempotency_key=idempotency_key,
+            migrated=bool(meter_changes),
+        )
+        receipt["module"] = module_record.module_id  # a cancellation gives the energy back to this module
+        if channel:
+            receipt["channel"] = channel
+        decimals = self._tenant.decimals
+        next_state = priced.next_state(state, tid, bill_number, local_now)
+        tally = DayTally(
+            count=1,
+            amount_minor=to_minor(priced.breakdown.amount, decimals),
+            energy_tenths=int(energy * 10),
+            vat_minor=to_minor(priced.breakdown.vat, decimals),
+            charges_minor=sum(to_minor(line.amount, decimals) for line in priced.breakdown.charges),
+            debt_minor=to_minor(priced.breakdown.debt_repaid, decimals),
+            net_minor=to_minor(priced.breakdown.net_amount, decimals),
+        )
+        extra = extra_operations(receipt) if extra_operations else []  # it may add its own fields to the receipt
+        operations = [
+            *self._vends.vend_operations(
+                idempotency_key=idempotency_key,
+                fingerprint=print_,
+                receipt=receipt,
+                utc_time=now_utc.isoformat(timespec="milliseconds"),
+                local_date=f"{local_now:%Y-%m-%d}",
+                serial=meter.serial,
+                sales_point=sales_point,
+                operator=self._ctx.username,
+                previous_state=state,
+                next_state=next_state,
+                tally=tally,
+            ),
+            self._modules.repository.credit_change(module_record.module_id, -int(energy * 10)),
+            _counter_step(self._bills, counter_code, period, serial_read),
+            *self._contracts.after_vend_operations(
+                contract,
+                debt_repaid=priced.breakdown.debt_repaid,
+                carry_settled=priced.settles_carry,
+                remainder_delivered=contract.pending_remainder > 0,
+            ),
+            *meter_changes,
+            *extra,
+        ]
+        commit(self._store, operations)
+        return receipt
+
+    def _sales_point(self, request: VendRequest) -> str:
+        own = self._ctx.sales_point_id
+        asked = request.sales_point_id
+        if asked and own and asked != own and not self._ctx.can("vending", "any-sales-point"):
+            raise InvalidInput.for_field("sales_point_id", "you may sell only at your own sales point")
+        return asked or own or "HQ"
+
+    def _numbering_rule(self) -> NumberingRule:
+        found = self._archives.get_by_code("numbering-rules", VEND_NUMBERING_CODE)
+        return NumberingRule.from_archive(VEND_NUMBERING_CODE, found.data) if found else DEFAULT_VEND_RULE
+
+
+class CounterTaken(Conflict):
+    """Another sale took the bill number first."""
+
+
+def _counter_step(bills: BillRepository, code: str, period: str, read_value: int) -> Guarded:
+    step = bills.counter_step(code, period, read_value)
+    return Guarded(step.operation, CounterTaken("the bill number was taken meanwhile"))
+
+
+def _with_identity(meter: Meter, identity: dict[str, Any]) -> Meter:
+    return replace(meter, identity=identity)

@@ -1,0 +1,1 @@
+"""Meters: STS identity, warehouse states and their history, stock bills, communication devices."""

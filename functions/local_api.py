@@ -11,14 +11,17 @@ import functools
 from chalice import Blueprint, Chalice
 
 from functions.archives.blueprints import BLUEPRINTS as ARCHIVE_BLUEPRINTS
+from functions.channels.blueprints import BLUEPRINTS as CHANNEL_BLUEPRINTS
 from functions.commands.blueprints import BLUEPRINTS as COMMAND_BLUEPRINTS
 from functions.common.app_factory import create_app
+from functions.reports.blueprints import BLUEPRINTS as REPORT_BLUEPRINTS
 from functions.tenants.blueprints import BLUEPRINTS as TENANT_BLUEPRINTS
 from functions.vending.blueprints import BLUEPRINTS as VENDING_BLUEPRINTS
 
 
 def all_blueprints() -> list[Blueprint]:
-    return [*TENANT_BLUEPRINTS, *ARCHIVE_BLUEPRINTS, *COMMAND_BLUEPRINTS, *VENDING_BLUEPRINTS]
+    return [*TENANT_BLUEPRINTS, *ARCHIVE_BLUEPRINTS, *COMMAND_BLUEPRINTS, *VENDING_BLUEPRINTS, *REPORT_BLUEPRINTS,
+            *CHANNEL_BLUEPRINTS]
 
 
 @functools.lru_cache(maxsize=1)

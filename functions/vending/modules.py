@@ -8,13 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from functions.common.deps import settings
+from functions.common.master_key import secure_master_key
 from functions.vending.schemas import CreditTransfer, ModuleCreation
 from gridvend.auth.context import TenantContext
 from gridvend.errors import InvalidInput, Unprocessable
 from gridvend.secure.credit import CreditTransferType, ModuleCredit
 from gridvend.secure.interface import SecureModule
 from gridvend.secure.key_file import parse_key_file
-from gridvend.secure.master_key import master_key_from_environment
 from gridvend.secure.software_module import SoftwareSecureModule
 from gridvend.secure.wrapped_key_store import JsonFileWrappedKeyStore
 from gridvend.store.guarded import commit
@@ -29,7 +29,7 @@ def _key_store_path(tenant_id: str, module_id: str) -> Path:
 @functools.lru_cache(maxsize=64)
 def _software_module(tenant_id: str, module_id: str) -> SoftwareSecureModule:
     return SoftwareSecureModule(
-        master_key_from_environment(),
+        secure_master_key(),
         store=JsonFileWrappedKeyStore(_key_store_path(tenant_id, module_id)),
         allow_plaintext_keys=True,
     )

@@ -38,6 +38,10 @@ class MobileMoneyRepository:
         self._ctx = ctx
         self._prefix = ctx.key_prefix
 
+    @property
+    def store(self) -> ItemStore:
+        return self._store
+
     # providers
     def provider(self, provider_id: str) -> dict[str, Any] | None:
         item = self._store.get(f"{self._prefix}MMPROV", provider_id)

@@ -1,0 +1,8 @@
+"""The reports function: sales and other reports as JSON and as CSV, XLSX and PDF files."""
+
+from __future__ import annotations
+
+from functions.common.app_factory import create_app
+from functions.reports.blueprints import BLUEPRINTS
+
+app = create_app("gridvend-reports", BLUEPRINTS)

@@ -1,0 +1,1 @@
+"""Sales channels: agents' floats and commission, vendor API keys, signed payment callbacks, token messages."""

@@ -32,6 +32,7 @@ from gridvend.store.ami.tasks import TaskRecord, TaskRepository
 
 log = logging.getLogger("gridvend.commands")
 RESEND_PAUSE = timedelta(seconds=30)
+SEND_AT_ONCE = 200
 
 
 class CommandRequest(BaseModel):
@@ -55,6 +56,8 @@ def create_task(
             raise InvalidInput.for_field("params.firmware_id", "no such firmware image")
         chunks = image.chunks
     targets = resolve(context.store, ctx, request.targets)
+    if request.kind in SECRET_PARAMS and len(targets) > SEND_AT_ONCE:
+        raise InvalidInput.for_field("targets", f"a password goes to at most {SEND_AT_ONCE} meters at a time")
     now = context.clock()
     max_attempts = 1 if request.kind in SECRET_PARAMS else request.max_attempts
     task = TaskRecord(
@@ -76,9 +79,12 @@ def create_task(
     repository.create(ctx, task, records)
     _shadow_desired(context, ctx.tenant_id, records, desired_state(request.kind, given))
     live_params = given.model_dump(mode="json")
-    for record in records:
-        if record.state is CommandState.QUEUED:
-            send(context, ctx.tenant_id, task, record, 1, live_params)
+    queued = [record for record in records if record.state is CommandState.QUEUED]
+    # A big task must not outlast the request: the first commands go now, the sweeper sends the rest
+    # (a secret is not kept, so commands carrying one all go now).
+    send_now = queued if request.kind in SECRET_PARAMS else queued[:SEND_AT_ONCE]
+    for record in send_now:
+        send(context, ctx.tenant_id, task, record, 1, live_params)
     return task_view(context, ctx.tenant_id, task.task_id)
 
 

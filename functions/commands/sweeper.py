@@ -4,6 +4,7 @@ schedules that are due make their read tasks."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -19,8 +20,20 @@ logger = Logger(service="gridvend-commands-sweeper")
 TENANT_PAGE = 100
 
 
-def sweep_tenant(context: CommandContext, tenant_id: str) -> int:
-    """Handles the tenant's due commands; returns how many it moved."""
+def sweep_tenant(context: CommandContext, tenant_id: str, budget_seconds: float = 60.0) -> int:
+    """Handles the tenant's due commands, a page at a time while the time budget lasts; returns how many
+    it moved."""
+    ends = time.monotonic() + budget_seconds
+    moved = 0
+    while time.monotonic() < ends:
+        moved_now = _sweep_page(context, tenant_id)
+        moved += moved_now
+        if moved_now == 0:
+            break
+    return moved
+
+
+def _sweep_page(context: CommandContext, tenant_id: str) -> int:
     repository = TaskRepository(context.store, tenant_id)
     tasks: dict[str, TaskRecord | None] = {}
     moved = 0

@@ -30,12 +30,14 @@ def router_spec(env: Mapping[str, str], port: int = ROUTER_HEALTH_PORT) -> Servi
 
 def demo_fleet_spec(env: Mapping[str, str], tenant_id: str = "demo", meters: int = DEMO_FLEET_METERS,
                     port: int = FLEET_HEALTH_PORT) -> ServiceSpec:
-    """A small fleet: one meter a minute in simulated time at 60x, so the console shows movement."""
+    """A small fleet at 60x from six hours back (it catches up with the clock in six minutes), a reading
+    every 15 simulated minutes, now and then an outage, an open cover or tampering, so the console moves."""
     return ServiceSpec(
         name="demo-fleet",
         command=[
             sys.executable, "-m", "iot.sim", "--tenant", tenant_id, "--meters", str(meters), "--speed", "60",
-            "--report-seconds", "900", "--backlog-hours", "24", "--credit", "30", "--health-port", str(port),
+            "--report-seconds", "900", "--backlog-hours", "6", "--credit", "30", "--health-port", str(port),
+            "--outages-per-day", "0.3", "--cover-openings-per-day", "0.05", "--tampering-per-day", "0.02",
         ],
         port=port,
         host=LOOPBACK,

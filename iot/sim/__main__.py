@@ -20,6 +20,7 @@ from iot.router.environment import aws_client, local_env, table_store
 from iot.router.health import HealthPort
 from iot.sim.fleet import Fleet, FleetConfig
 from iot.sim.link import Credentials
+from iot.sim.meter import FaultRates
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -34,6 +35,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--serial-prefix", default="0471")
     parser.add_argument("--credit", type=int, default=20, help="kWh each meter starts with")
     parser.add_argument("--duration", type=float, default=None, help="real seconds to run (default: until stopped)")
+    parser.add_argument("--outages-per-day", type=float, default=0.0, help="power cuts per meter per simulated day")
+    parser.add_argument("--cover-openings-per-day", type=float, default=0.0)
+    parser.add_argument("--tampering-per-day", type=float, default=0.0)
     parser.add_argument("--no-control-plane", action="store_true", help="skip IoT things on moto server")
     parser.add_argument("--health-port", type=int, default=0, help="loopback port that accepts once connected")
     return parser.parse_args(argv)
@@ -54,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         speed=arguments.speed, report_seconds=arguments.report_seconds, tick_seconds=arguments.tick_seconds,
         backlog=timedelta(hours=arguments.backlog_hours), serial_prefix=arguments.serial_prefix,
         initial_credit_kwh=arguments.credit,
+        faults=FaultRates(arguments.outages_per_day, arguments.cover_openings_per_day, arguments.tampering_per_day),
     )
     fleet = Fleet(config, env["GRIDVEND_MQTT_HOST"], int(env["GRIDVEND_MQTT_PORT"]), provision)
     stop = threading.Event()

@@ -32,7 +32,7 @@ from iot.sim.firmware import FirmwareReceiver
 from iot.sim.identity import FleetKeys, meter_decoder_state, serial_number
 from iot.sim.link import Credentials, DeviceLink, new_msg_id
 from iot.sim.load import LoadProfile
-from iot.sim.meter import MeterSettings, SimEvent, SimMeter
+from iot.sim.meter import FaultRates, MeterSettings, SimEvent, SimMeter
 
 CONNECT_TIMEOUT_SECONDS = 60.0
 Result = TypeVar("Result")
@@ -53,6 +53,7 @@ class FleetConfig:
     base_watts: tuple[float, float] = (300.0, 1500.0)
     solar_share: float = 0.1  # share of meters with a rooftop panel
     seed: int = 1
+    faults: FaultRates = field(default_factory=FaultRates)
     keys: FleetKeys = field(default_factory=FleetKeys)
 
 
@@ -101,7 +102,8 @@ class Fleet:
             )
             state = meter_decoder_state(config.keys, serial, config.initial_credit_kwh)
             seed = rng.randrange(1 << 30)
-            self.meters[serial] = SimMeter(serial, state, load, start, seed=seed, settings=MeterSettings())
+            self.meters[serial] = SimMeter(serial, state, load, start, seed=seed, settings=MeterSettings(),
+                                           faults=config.faults)
             self._next_report[serial] = start + timedelta(seconds=rng.uniform(0, config.report_seconds))
         serials = list(self.meters)
         if config.per_concentrator <= 0:
@@ -173,6 +175,18 @@ class Fleet:
         done: Future[Result] = Future()
         self._calls.put((action, done))
         return done.result(timeout)
+
+    def type_token(self, serial: str, token: str) -> str:
+        """Someone types a token on the meter's keypad; returns what the meter displays (its reason)."""
+
+        def typed() -> str:
+            meter = self.meters[serial]
+            self._publish_events(serial, meter.advance(self.clock.now()))
+            _, reason, events = meter.enter_token(token, meter.clock, via="keypad")
+            self._publish_events(serial, events)
+            return reason
+
+        return self.call(typed)
 
     def _run_calls(self) -> None:
         while True:

@@ -46,6 +46,19 @@ class SimEvent:
     detail: dict[str, str | int | float | bool | None] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class FaultRates:
+    """How often, per simulated day, the world does something to a meter (0: never)."""
+
+    outages: float = 0.0
+    cover_openings: float = 0.0
+    tampering: float = 0.0
+
+
+OUTAGE_MINUTES = (5, 90)
+COVER_OPEN_MINUTES = 10
+
+
 @dataclass
 class MeterSettings:
     alarm_1_kwh: Decimal = Decimal("5")
@@ -69,6 +82,7 @@ class SimMeter:
         start: datetime,
         seed: int = 0,
         settings: MeterSettings | None = None,
+        faults: FaultRates | None = None,
     ) -> None:
         self.serial = serial
         self.decoder = MeterDecoder(decoder_state)
@@ -87,6 +101,9 @@ class SimMeter:
         self.power_w = 0.0
         self.volts = NOMINAL_VOLTS
         self.signal_dbm = -60 - self.rng.randint(0, 40)
+        self.faults = faults or FaultRates()
+        self._power_back_at: datetime | None = None
+        self._cover_closes_at: datetime | None = None
         self._alarm_level = self._level_for(self.credit_wh)
 
     def __repr__(self) -> str:
@@ -159,7 +176,7 @@ class SimMeter:
         return events
 
     def _step(self, start: datetime, end: datetime) -> list[SimEvent]:
-        events: list[SimEvent] = []
+        events: list[SimEvent] = self._faults(start, end)
         if self.tripped_until is not None and start >= self.tripped_until:
             self.tripped_until = None
             events += self.settle(start, "overload lockout over")
@@ -231,6 +248,26 @@ class SimMeter:
             "reason": reason, "mode": self.mode.value, "credit_kwh": str(self.credit_kwh)
         }
         return [SimEvent(code, at, None, detail)]
+
+    def _faults(self, start: datetime, end: datetime) -> list[SimEvent]:
+        events: list[SimEvent] = []
+        share_of_day = (end - start).total_seconds() / 86400
+        if self._power_back_at is not None and start >= self._power_back_at:
+            self._power_back_at = None
+            events += self.power_return(start)
+        elif self.powered and self.rng.random() < self.faults.outages * share_of_day:
+            self._power_back_at = start + timedelta(minutes=self.rng.randint(*OUTAGE_MINUTES))
+            events += self.power_loss(start)
+        if self._cover_closes_at is not None and start >= self._cover_closes_at:
+            self._cover_closes_at = None
+            events.append(SimEvent(EventCode.COVER_CLOSED, start))
+        elif self._cover_closes_at is None and self.rng.random() < self.faults.cover_openings * share_of_day:
+            self._cover_closes_at = start + timedelta(minutes=COVER_OPEN_MINUTES)
+            events.append(SimEvent(EventCode.COVER_OPEN, start))
+        if self.rng.random() < self.faults.tampering * share_of_day:
+            self.decoder.state.tamper = True
+            events.append(SimEvent(EventCode.TAMPER, start, None, {"kind": "magnetic field"}))
+        return events
 
     # --- tokens ------------------------------------------------------------------------------
 

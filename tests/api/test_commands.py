@@ -167,3 +167,23 @@ def test_a_firmware_upgrade_needs_a_known_image(api: Api, devices: CommandContex
                                               "params": {"firmware_id": "nope"}}, admin)
     assert (reply.status, reply.body["errors"][0]["field"]) == (400, "params.firmware_id")
     assert base64  # the upload route is tested with the firmware routes
+
+
+def test_a_big_task_sends_its_first_commands_at_once_and_the_sweeper_sends_the_rest(
+    api: Api, devices: CommandContext
+) -> None:
+    from functions.commands.service import SEND_AT_ONCE
+    from functions.commands.sweeper import sweep
+
+    tenant_id, admin = api.new_tenant()
+    meters = tuple(f"0472{number:07d}" for number in range(SEND_AT_ONCE + 50))
+    ThingRegistry(api.store, tenant_id).register(Thing("DCU-1", ThingKind.CONCENTRATOR, meters, f"{tenant_id}:DCU-1"))
+
+    task = api.call("POST", "/v1/commands", {"kind": "read", "targets": {"concentrator": "DCU-1"},
+                                             "params": {"obis": ["0.0.19.10.0.255"]}}, admin).body
+    sent_at_once = len(devices.publisher.sent)  # type: ignore[attr-defined]
+    sweep(devices, [tenant_id])
+
+    assert (task["total"], sent_at_once) == (len(meters), SEND_AT_ONCE)
+    assert sorted(command.meter for _, _, command in devices.publisher.sent) == sorted(meters)  # type: ignore[attr-defined]
+    assert {thing for _, thing, _ in devices.publisher.sent} == {"DCU-1"}  # type: ignore[attr-defined]

@@ -278,3 +278,57 @@ def test_a_certificate_of_another_tenant_cannot_publish_for_this_tenant(ami: Ami
         assert victim_items == [] and intruder_items == []
     finally:
         intruder.disconnect().result(10)
+
+
+def test_a_token_typed_on_the_keypad_is_taken_once(ami: Ami) -> None:
+    serial = list(ami.fleet.meters)[5]
+    token = ami.token(serial, lambda tid: CreditToken(subclass=0, tid=tid, random=4, amount=Decimal("1.5")))
+
+    assert ami.fleet.type_token(serial, token) == "accepted"
+    assert ami.fleet.type_token(serial, token) == "TID already used"
+
+    accepted = eventually(lambda: ami.events(serial, EventCode.TOKEN_ACCEPTED), "the token accepted event")
+    rejected = eventually(lambda: ami.events(serial, EventCode.TOKEN_REJECTED), "the token rejected event")
+    assert accepted[0]["detail"]["via"] == "keypad" and accepted[0]["detail"]["credit_added"] == "1.5"
+    assert rejected[0]["detail"]["reason"] == "TID already used"
+
+
+def test_a_concentrator_relays_readings_and_commands_for_its_meters(ami: Ami) -> None:
+    config = FleetConfig(tenant_id=ami.tenant_id, meters=4, per_concentrator=4, speed=3600.0, report_seconds=3600.0,
+                         tick_seconds=0.2, backlog=timedelta(hours=6), serial_prefix="0472", initial_credit_kwh=50)
+    fleet = Fleet(config, ami.env["GRIDVEND_MQTT_HOST"], int(ami.env["GRIDVEND_MQTT_PORT"]),
+                  ami.provision_in(ami.tenant_id))
+    fleet.connect()
+    stop = threading.Event()
+    loop = threading.Thread(target=fleet.run, args=(stop,), daemon=True)
+    loop.start()
+    try:
+        (concentrator,) = fleet.things
+        readings = ReadingRepository(ami.store, ami.tenant_id)
+        since, until = datetime.now(UTC) - timedelta(days=1), datetime.now(UTC)
+        eventually(lambda: all(readings.between(serial, since, until, limit=1)[0] for serial in fleet.meters),
+                   "readings of every meter behind the concentrator")
+        ami.store  # noqa: B018 - points the model at our table
+        request = CommandRequest(kind=CommandKind.READ, targets={"concentrator": concentrator},
+                                 params={"obis": [obis.CREDIT]}, timeout_seconds=20)
+        task = ami.finished_task(create_task(ami.context, ami.operator, request)["task_id"])
+
+        assert (task["status"], task["total"]) == ("done", 4)
+        assert {thing.kind for thing in fleet.things.values()} == {ThingKind.CONCENTRATOR}
+    finally:
+        stop.set()
+        loop.join(timeout=30)
+        fleet.disconnect()
+
+
+def test_alarm_mail_goes_out_through_ses(ami: Ami, moto_server: LocalEndpoint) -> None:
+    from functions.commands.notifier import SesMailer
+
+    session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name="us-east-1")
+    ses = session.client("ses", endpoint_url=moto_server.endpoint_url)
+    before = ses.get_send_quota()["SentLast24Hours"]
+
+    SesMailer(ses, verify_sender=True).send("alarms@gridvend.local", ["desk@utility.example"], "Tamper on 0471",
+                                            "<b>0471</b> reported tamper", as_html=True)
+
+    assert ses.get_send_quota()["SentLast24Hours"] == before + 1

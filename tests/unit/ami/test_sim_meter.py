@@ -12,7 +12,7 @@ from iot.sim.commands import execute
 from iot.sim.firmware import FirmwareReceiver
 from iot.sim.identity import FleetKeys, meter_decoder_state
 from iot.sim.load import LoadProfile
-from iot.sim.meter import MeterSettings, SimMeter
+from iot.sim.meter import FaultRates, MeterSettings, SimMeter
 
 START = datetime(2025, 6, 1, 0, 0, tzinfo=UTC)
 SERIAL = "04710000042"
@@ -98,3 +98,38 @@ def test_reads_answer_with_the_asked_items_and_bad_params_fail() -> None:
 
     assert read.result == {"0.0.19.10.0.255": "3.000", "0.0.96.3.10.255": 1}
     assert bad.status is AckStatus.FAILED and bad.reason.startswith("bad params")
+
+
+def test_the_world_cuts_power_and_opens_covers_at_the_rates_given() -> None:
+    state = meter_decoder_state(KEYS, SERIAL, 500)
+    meter = SimMeter(SERIAL, state, LoadProfile(base_watts=500, noise=0.0), START, seed=7,
+                     faults=FaultRates(outages=24.0, cover_openings=12.0))
+
+    events = meter.advance(START + timedelta(days=2))
+
+    codes = [event.code for event in events]
+    offs, ons = codes.count(EventCode.POWER_OFF), codes.count(EventCode.POWER_ON)
+    assert 10 <= offs <= 90 and ons in (offs, offs - 1)
+    assert codes.count(EventCode.COVER_OPEN) >= 5 and EventCode.TAMPER not in codes
+
+
+def test_a_firmware_image_is_taken_only_whole_and_matching_its_digest() -> None:
+    import base64
+    import hashlib
+
+    image = b"firmware" * 100
+    chunks = [image[start : start + 256] for start in range(0, len(image), 256)]
+    meter, receiver = _meter(), FirmwareReceiver()
+
+    def chunk(index: int, data: bytes, digest: str) -> CommandMessage:
+        return _command(CommandKind.FIRMWARE_UPGRADE, firmware_id="fw", version=7, chunk=index, chunks=len(chunks),
+                        size=len(image), sha256=digest, data_b64=base64.b64encode(data).decode())
+
+    good = hashlib.sha256(image).hexdigest()
+    answers = [execute(meter, chunk(index, data, good), receiver, START) for index, data in enumerate(chunks)]
+    other = FirmwareReceiver()
+    wrong = [execute(meter, chunk(index, data, "0" * 64), other, START) for index, data in enumerate(chunks)]
+
+    assert [answer.status for answer in answers] == [AckStatus.PROGRESS] * (len(chunks) - 1) + [AckStatus.DONE]
+    assert meter.settings.firmware_version == 7 and answers[-1].events[0].code is EventCode.FIRMWARE_UPDATED
+    assert wrong[-1].status is AckStatus.FAILED and "SHA-256" in wrong[-1].reason

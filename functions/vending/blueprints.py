@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
+from functions.vending.routes.bulk import bulk_routes
+from functions.vending.routes.cancellations import cancel_routes
+from functions.vending.routes.engineering import engineering_routes
 from functions.vending.routes.secure_modules import module_routes
 from functions.vending.routes.vends import vend_routes
 
-BLUEPRINTS: list[Blueprint] = [vend_routes, module_routes]
+BLUEPRINTS: list[Blueprint] = [vend_routes, module_routes, cancel_routes, engineering_routes, bulk_routes]

@@ -1,0 +1,191 @@
+"""Vend latency and throughput against DynamoDB Local through VendService, with the floor measured in the same run:
+the bare TransactWriteItems of the very items each vend committed (same keys moved to a floor tenant, conditions
+left out), so the ratio shows what the vend adds on top of its one unavoidable transaction.
+
+Run: PYTHONPATH=. .venv/bin/python bench/bench_vend.py [--vends 200] [--meters 4]
+Starts its own DynamoDB Local (as the test fixtures do) and stops it at the end. Prints figures only; it never
+passes or fails on speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from chalice.test import Client
+
+from functions.common import deps
+from functions.common.auth import clear_permission_cache
+from functions.local_api import combined_app
+from functions.vending.routes.vends import tenant_terms
+from functions.vending.schemas import VendRequest
+from functions.vending.service import VendService
+from gridvend.auth.context import TenantContext, system_context
+from gridvend.store.dynamo import DynamoItemStore, configure_table, create_table_if_missing
+from gridvend.store.items import Delete, Increment, Item, ItemStore, Put, WriteOp
+from gridvend.store.users import OperatorRepository
+from infra.local.dynamodb_local import dynamodb_local_spec
+from infra.local.supervisor import Supervisor, start_on_free_port
+from tenants.onboarding import platform_operator_record
+from tests.api.conftest import Api
+from tests.api.vending_setup import TEST_MASTER_KEY, install, open_shop
+
+WARM_UP_VENDS = 30
+PLATFORM_PASSWORD = "bench-platform-pass-1"
+
+
+class Recorder:
+    """Counts the store's reads and keeps each transaction's operations, without changing what the store does."""
+
+    def __init__(self, store: ItemStore) -> None:
+        self.reads = 0
+        self.active = True
+        self.transactions: list[list[WriteOp]] = []
+        original_get, original_query, original_transact = store.get, store.query, store.transact
+
+        def get(*args: Any, **kwargs: Any) -> Any:
+            self.reads += 1
+            return original_get(*args, **kwargs)
+
+        def query(*args: Any, **kwargs: Any) -> Any:
+            self.reads += 1
+            return original_query(*args, **kwargs)
+
+        def transact(operations: Sequence[WriteOp]) -> None:
+            if self.active:
+                self.transactions.append(list(operations))
+            original_transact(operations)
+
+        for name, wrapper in (("get", get), ("query", query), ("transact", transact)):
+            setattr(store, name, wrapper)
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def set_up_shop(store: ItemStore, meters: int) -> tuple[TenantContext, list[str]]:
+    """A tenant through the API's own code (module with credit, tariff, customers), as the tests make one."""
+    deps.use_store(store)
+    clear_permission_cache()
+    platform = OperatorRepository(store, "platform")
+    if platform.get("platform") is None:
+        platform.create(system_context("platform", "bench"), platform_operator_record("platform", PLATFORM_PASSWORD))
+    with Client(combined_app()) as client:
+        api = Api(client, store)
+        api.platform_headers = api.login("platform", "platform", PLATFORM_PASSWORD)
+        shop = open_shop(api, credit_kwh="1000000")
+        serials = [f"{16_000_000_000 + number:011d}" for number in range(1, meters + 1)]
+        for serial in serials:
+            install(api, shop, serial)
+    ctx = TenantContext(tenant_id=shop.tenant_id, user_id="bench", username="bench", permissions=frozenset({"*"}))
+    return ctx, serials
+
+
+def time_vends(service: VendService, serials: list[str], count: int) -> list[float]:
+    timings = []
+    for number in range(count):
+        request = VendRequest(meter=serials[number % len(serials)], amount=Decimal("20.00"))
+        began = time.perf_counter()
+        service.vend(request, f"bench-{uuid.uuid4().hex}")
+        timings.append(time.perf_counter() - began)
+    return timings
+
+
+def moved(operation: WriteOp, move: Callable[[str], str]) -> WriteOp:
+    """The operation on the floor tenant's copy of its item, without its condition."""
+    if isinstance(operation, Put):
+        item: Item = {
+            key: move(value) if key in ("pk", "gsi1pk", "gsi2pk") and isinstance(value, str) else value
+            for key, value in operation.item.items()
+        }
+        return Put(item)
+    if isinstance(operation, Increment):
+        return Increment(move(operation.pk), operation.sk, operation.amounts, operation.assign)
+    if isinstance(operation, Delete):
+        return Delete(move(operation.pk), operation.sk)
+    return operation
+
+
+def time_floor(store: ItemStore, transactions: list[list[WriteOp]], tenant_prefix: str) -> list[float]:
+    floor_prefix = f"T#floor{uuid.uuid4().hex[:10]}#"
+
+    def move(key: str) -> str:
+        return key.replace(tenant_prefix, floor_prefix, 1)
+
+    timings = []
+    for operations in transactions:
+        copied = [moved(operation, move) for operation in operations]
+        began = time.perf_counter()
+        store.transact(copied)
+        timings.append(time.perf_counter() - began)
+    return timings
+
+
+def report(name: str, timings: list[float]) -> float:
+    p50 = statistics.median(timings)
+    print(
+        f"{name:<38} p50 {p50 * 1000:7.2f} ms   p95 {percentile(timings, 0.95) * 1000:7.2f} ms   "
+        f"{len(timings) / sum(timings):7.1f} /s"
+    )
+    return p50
+
+
+def run(store: DynamoItemStore, vends: int, meters: int) -> None:
+    ctx, serials = set_up_shop(store, meters)
+    service = VendService(store, ctx, tenant_terms(store, ctx))
+    time_vends(service, serials, WARM_UP_VENDS)
+    recorder = Recorder(store)
+    timings = time_vends(service, serials, vends)
+    recorder.active = False
+    reads = recorder.reads
+    transactions = recorder.transactions
+    operations = sum(len(ops) for ops in transactions) / max(1, len(transactions))
+    floor = time_floor(store, transactions, ctx.key_prefix)
+    print(f"{vends} vends to {meters} meters; {reads / vends:.1f} reads and {operations:.1f} transaction items a vend")
+    vend_p50 = report("vend (VendService.vend)", timings)
+    floor_p50 = report("floor (bare TransactWriteItems)", floor)
+    print(f"ratio p50 vend / floor: {vend_p50 / floor_p50:.2f}  (goal: within 1.5)")
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--vends", type=int, default=200)
+    parser.add_argument("--meters", type=int, default=4)
+    arguments = parser.parse_args(argv)
+    for name, value in (
+        ("AWS_ACCESS_KEY_ID", "local"),
+        ("AWS_SECRET_ACCESS_KEY", "local"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+        ("GRIDVEND_ARGON2_TIME_COST", "1"),
+        ("GRIDVEND_ARGON2_MEMORY_KIB", "8192"),
+    ):
+        os.environ.setdefault(name, value)
+    os.environ.setdefault("GRIDVEND_SECURE_MASTER_KEY", TEST_MASTER_KEY)
+    with tempfile.TemporaryDirectory(prefix="bench-vend-") as state_dir:
+        os.environ["GRIDVEND_STATE_DIR"] = state_dir
+        deps.reset()
+        supervisor = Supervisor(Path(state_dir) / "services")
+        try:
+            service = start_on_free_port(supervisor, lambda port: dynamodb_local_spec(port=port))
+            configure_table(f"bench-{uuid.uuid4().hex[:8]}", f"http://{service.host}:{service.port}")
+            create_table_if_missing()
+            print(f"DynamoDB Local on {service.host}:{service.port} (pid {service.pid})")
+            run(DynamoItemStore(), arguments.vends, arguments.meters)
+        finally:
+            deps.use_store(None)
+            supervisor.stop_all()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -137,3 +137,20 @@ def test_bad_report_queries_are_refused_naming_the_field(api: Api) -> None:
         assert reply.status == 400, (query, reply.body)
         assert field_name in str(reply.body), (query, reply.body)
     assert api.call("GET", "/v1/reports/nope", headers=shop.headers).status == 404
+
+
+def test_a_cancelled_vend_counts_once_as_a_correction(api: Api) -> None:
+    shop, receipts = sold_shop(api, ["12000000031"], ["100.00", "40.00"])
+    cancelled = receipts[0]
+    vend_before = api.store.get(f"T#{shop.tenant_id}#VEND", cancelled["bill_number"])
+    reply = api.call("POST", f"/v1/vends/{cancelled['bill_number']}/cancel", {"reason": "wrong meter"}, shop.headers)
+    assert reply.status == 201, reply.body
+    vend_after = api.store.get(f"T#{shop.tenant_id}#VEND", cancelled["bill_number"])
+    cancellation = api.store.get(f"T#{shop.tenant_id}#CANCEL", cancelled["bill_number"])
+    assert vend_before and vend_after and cancellation
+    event = stream_event([stream_record("MODIFY", vend_after, vend_before), stream_record("INSERT", cancellation)])
+    assert process_stream_batch(event, api.store, TenantFacts(api.store))["batchItemFailures"] == []
+    totals = report(api, shop, "sales-daily")["totals"]
+    assert totals["correction_count"] == 1
+    assert Decimal(totals["correction_net"]) == Decimal(cancelled["breakdown"]["net_amount"])
+    assert totals["sales_count"] == 2

@@ -132,7 +132,9 @@ def sales_change_of(
         return None
     if entity in CORRECTION_ENTITIES:
         return _change(
-            tenant_id, f"C#{record.get('bill_number') or key}", record, _local_date(record, changed_on),
+            # Keyed by the undone vend, like the vend's own MODIFY: a cancellation that writes both counts once.
+            tenant_id, f"C#{record.get('vend_bill_number') or record.get('bill_number') or key}", record,
+            _local_date(record, changed_on),
             correction_measures(record, decimals),
         )
     if entity in REFUND_ENTITIES:

@@ -6,31 +6,10 @@ import json
 from typing import Any
 
 from chalice import Response
-from pydantic import ValidationError
 
-from gridvend.errors import FieldProblem, GridvendError, InvalidInput, problem_for
+from gridvend.errors import GridvendError, problem_for
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-
-
-def field_path(location: tuple[int | str, ...], prefix: str = "") -> str:
-    path = prefix
-    for part in location:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path or "body"
-
-
-def invalid_input_from(error: ValidationError, prefix: str = "") -> InvalidInput:
-    problems = []
-    for detail in error.errors(include_url=False, include_input=False):
-        location = tuple(part for part in detail["loc"] if part not in ("function-after", "model"))
-        message = str(detail["msg"]).removeprefix("Value error, ")
-        problems.append(FieldProblem(field_path(location, prefix), message))
-    summary = "; ".join(f"{problem.field}: {problem.message}" for problem in problems[:5])
-    return InvalidInput(summary, problems)
 
 
 def problem_response(error: GridvendError, headers: dict[str, str] | None = None) -> Response:

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
-from functions.common.problems import invalid_input_from
 from gridvend.errors import InvalidInput
+from gridvend.validation import invalid_input_from
 
 MAX_BODY_BYTES = 1_000_000
 DEFAULT_PAGE_SIZE = 50

@@ -12,8 +12,9 @@ from chalice import Blueprint
 from pydantic import ValidationError
 
 from functions.common.auth import jwt_authorizer
-from functions.common.problems import internal_error_response, invalid_input_from, problem_response
+from functions.common.problems import internal_error_response, problem_response
 from gridvend.errors import GridvendError
+from gridvend.validation import invalid_input_from
 
 logger = Logger(service="gridvend-api")
 View = Callable[..., Any]

@@ -10,21 +10,12 @@ from gridvend.archives.kinds import ArchiveKind
 from gridvend.archives.stored_form import from_stored, to_stored
 from gridvend.auth.context import TenantContext
 from gridvend.auth.permissions import validate_permissions
-from gridvend.errors import Conflict, FieldProblem, InvalidInput
+from gridvend.errors import Conflict, InvalidInput
 from gridvend.store.archives import ArchiveRecord, ArchiveRepository, Reference
 from gridvend.store.items import ItemStore
+from gridvend.validation import invalid_input_from
 
 MAX_TREE_DEPTH = 5
-
-
-def validation_problems(error: ValidationError) -> InvalidInput:
-    problems = []
-    for detail in error.errors(include_url=False, include_input=False):
-        path = ""
-        for part in detail["loc"]:
-            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-        problems.append(FieldProblem(path or "body", str(detail["msg"]).removeprefix("Value error, ")))
-    return InvalidInput("; ".join(f"{p.field}: {p.message}" for p in problems[:5]), problems)
 
 
 class ArchiveService:
@@ -83,7 +74,7 @@ class ArchiveService:
         try:
             validated = kind.schema.model_validate(payload)
         except ValidationError as error:
-            raise validation_problems(error) from None
+            raise invalid_input_from(error) from None
         if kind.name == "roles":
             permissions = validate_permissions(list(getattr(validated, "permissions", [])))
             validated = validated.model_copy(update={"permissions": permissions})

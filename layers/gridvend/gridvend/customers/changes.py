@@ -8,7 +8,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gridvend.archives.service import validation_problems
 from gridvend.customers.charges import fees_for
 from gridvend.customers.contract_setup import install, new_contract, registrable_meter, with_meter_ratio
 from gridvend.customers.model import Contract, ContractStatus, Customer, CustomerStatus
@@ -22,6 +21,7 @@ from gridvend.money import from_minor, to_minor
 from gridvend.store.contracts import contract_references
 from gridvend.store.customers import customer_references, now_text
 from gridvend.store.guarded import Guarded
+from gridvend.validation import invalid_input_from
 
 # A cancelled contract's meter is taken off site: it waits as `replaced` for a contract-return stock-in
 # bill, which puts it back in the warehouse (or maintenance / scrap).
@@ -34,7 +34,7 @@ def _validated(schema: type[CustomerDetails] | type[ContractTerms], payload: dic
     try:
         return schema.model_validate(payload)
     except ValidationError as error:
-        raise validation_problems(error) from None
+        raise invalid_input_from(error) from None
 
 
 def _expect_version(current_version: int, expected: int | None, what: str) -> None:

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError
 
 from gridvend.archives.fields import Code, Name, RecordId, Text
-from gridvend.archives.service import validation_problems
 from gridvend.customers.schemas import ShortText, Strict
 from gridvend.customers.workspace import Workspace
 from gridvend.errors import Conflict, FieldProblem, InvalidInput, NotFound
@@ -17,6 +16,7 @@ from gridvend.store.archives import Reference
 from gridvend.store.contracts import PointRepository
 from gridvend.store.customers import normal_code, now_text
 from gridvend.store.guarded import Guarded
+from gridvend.validation import invalid_input_from
 
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
@@ -52,7 +52,7 @@ def parsed_point(payload: dict[str, Any], prefix: str = "") -> NewPoint:
     try:
         return NewPoint.model_validate(payload)
     except ValidationError as error:
-        found = validation_problems(error)
+        found = invalid_input_from(error)
         problems = [FieldProblem(f"{prefix}{problem.field}", problem.message) for problem in found.problems]
         raise InvalidInput(found.detail, problems) from None
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gridvend.archives.service import validation_problems
 from gridvend.auth.context import TenantContext
 from gridvend.bills.handler import CheckOutcome
 from gridvend.bills.model import Bill, BillContent
@@ -28,6 +27,7 @@ from gridvend.store.customers import CustomerRepository, OperationRecords, custo
 from gridvend.store.guarded import Guarded
 from gridvend.store.items import Delete, ItemStore
 from gridvend.store.meters import MeterRepository
+from gridvend.validation import invalid_input_from
 
 BILL_TYPE = "register"
 CUSTOMER_NUMBERING = "customer"
@@ -53,7 +53,7 @@ class RegisterBillHandler:
         try:
             request = RegistrationRequest.model_validate(payload)
         except ValidationError as error:
-            raise validation_problems(error) from None
+            raise invalid_input_from(error) from None
         for position, contract in enumerate(request.contracts):
             stored_request(contract, self._decimals, f"contracts[{position}].")
         stored_payment = stored_request(request.payment, self._decimals, "payment.")

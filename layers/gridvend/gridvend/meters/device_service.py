@@ -8,7 +8,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gridvend.archives.service import validation_problems
 from gridvend.auth.context import TenantContext
 from gridvend.errors import Conflict, FieldProblem, InvalidInput
 from gridvend.meters.devices import DEVICE_SCHEMAS, Device, DeviceInput, DeviceKind, check_connection, device_kind
@@ -16,6 +15,7 @@ from gridvend.store.audit import AuditEntry, audit_put
 from gridvend.store.devices import DeviceRepository, new_device
 from gridvend.store.guarded import Guarded, commit
 from gridvend.store.items import ItemStore
+from gridvend.validation import invalid_input_from
 
 IMMUTABLE_FIELDS = ("device_id", "kind")
 SHOWN_ONLY = ("meter_serial", "meter_count", "used_by", "created_at", "updated_at")
@@ -25,7 +25,7 @@ def validated_device(kind: DeviceKind, payload: dict[str, Any]) -> DeviceInput:
     try:
         device = DEVICE_SCHEMAS[kind].model_validate(payload)
     except ValidationError as error:
-        raise validation_problems(error) from None
+        raise invalid_input_from(error) from None
     check_connection(device)
     return device
 

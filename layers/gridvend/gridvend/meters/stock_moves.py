@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from gridvend.archives.service import validation_problems
 from gridvend.bills.handler import CheckOutcome
 from gridvend.bills.model import Bill
 from gridvend.errors import Conflict, FieldProblem, InvalidInput
@@ -19,6 +18,7 @@ from gridvend.meters.stock_schemas import LIMIT_REASON, MAX_METERS_PER_BILL, Sto
 from gridvend.store.archives import ArchiveRepository
 from gridvend.store.guarded import Guarded
 from gridvend.store.meters import MeterRepository, wrong_state
+from gridvend.validation import invalid_input_from
 
 Request = TypeVar("Request", bound=BaseModel)
 LINE_FIELDS = ("serials", "serial_range")
@@ -30,7 +30,7 @@ def parsed(model: type[Request], payload: dict[str, Any]) -> Request:
     try:
         return model.model_validate(payload)
     except ValidationError as error:
-        raise validation_problems(error) from None
+        raise invalid_input_from(error) from None
 
 
 def requested_serials(request: StockLines) -> list[str]:

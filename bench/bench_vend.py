@@ -32,6 +32,7 @@ from functions.vending.service import VendService
 from gridvend.auth.context import TenantContext, system_context
 from gridvend.store.dynamo import DynamoItemStore, configure_table, create_table_if_missing
 from gridvend.store.items import Delete, Increment, Item, ItemStore, Put, WriteOp
+from gridvend.store.tenants import own_tenant_settings, tenant_context_fields
 from gridvend.store.users import OperatorRepository
 from infra.local.dynamodb_local import dynamodb_local_spec
 from infra.local.supervisor import Supervisor, start_on_free_port
@@ -88,7 +89,13 @@ def set_up_shop(store: ItemStore, meters: int) -> tuple[TenantContext, list[str]
         serials = [f"{16_000_000_000 + number:011d}" for number in range(1, meters + 1)]
         for serial in serials:
             install(api, shop, serial)
-    ctx = TenantContext(tenant_id=shop.tenant_id, user_id="bench", username="bench", permissions=frozenset({"*"}))
+    ctx = TenantContext(
+        tenant_id=shop.tenant_id,
+        user_id="bench",
+        username="bench",
+        permissions=frozenset({"*"}),
+        extra=tenant_context_fields(own_tenant_settings(store, shop.tenant_id) or {}),
+    )
     return ctx, serials
 
 
@@ -143,7 +150,7 @@ def report(name: str, timings: list[float]) -> float:
 
 def run(store: DynamoItemStore, vends: int, meters: int) -> None:
     ctx, serials = set_up_shop(store, meters)
-    service = VendService(store, ctx, tenant_terms(store, ctx))
+    service = VendService(store, ctx, tenant_terms(ctx))
     time_vends(service, serials, WARM_UP_VENDS)
     recorder = Recorder(store)
     timings = time_vends(service, serials, vends)

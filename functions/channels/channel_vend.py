@@ -32,7 +32,7 @@ def agent_vend(
     if agent.status != "active":
         raise Unprocessable(f"{agent.kind} '{agent.agent_id}' is suspended")
     acting = replace(ctx, sales_point_id=agent.sales_point)
-    terms = tenant_terms(store, acting)
+    terms = tenant_terms(acting)
     agents = AgentRepository(store, acting)
     rule = CommissionRule.from_dict(agent.commission)
 

@@ -27,7 +27,7 @@ from gridvend.errors import GridvendError, InvalidInput, NotFound, Unauthenticat
 from gridvend.store.guarded import Busy, Guarded, commit
 from gridvend.store.items import ItemStore
 from gridvend.store.mobile_money import MobileMoneyRepository, PaymentMoved, now_text
-from gridvend.store.tenants import own_tenant_settings
+from gridvend.store.tenants import own_tenant_settings, tenant_context_fields
 from gridvend.store.vends import VendRepository
 
 SIGNATURE_HEADER = "x-signature"
@@ -71,7 +71,7 @@ def receive_callback(
     reader = system_context(tenant_id, f"mobile-money:{provider_id}")
     payments = MobileMoneyRepository(store, reader)
     provider = payments.provider(provider_id) if tenant and tenant.get("status") == "active" else None
-    if provider is None:
+    if provider is None or tenant is None:
         raise NotFound("no such callback endpoint")
     secret = open_sealed(
         secure_master_key().reveal(), provider["sealed_secret"], _binding(tenant_id, provider_id)
@@ -92,7 +92,7 @@ def receive_callback(
         username=f"mobile-money:{provider_id}",
         permissions=frozenset({"vending:create"}),
         sales_point_id=str(provider.get("sales_point") or f"MM-{provider_id}"),
-        extra={"decimals": str(tenant.get("decimals", 2)) if tenant else "2"},
+        extra=tenant_context_fields(tenant),
     )
     answer = settle(store, ctx, provider_id, callback)
     if provider.get("sms_tokens") and callback.msisdn and answer["status"] == "vended" and not answer["duplicate"]:
@@ -140,7 +140,7 @@ def vend_payment(store: ItemStore, ctx: TenantContext, payment: dict[str, Any], 
     key = f"mm.{payment['provider']}.{payment['transaction_id']}"
     request = VendRequest(meter=meter, amount=Decimal(payment["amount"]), payment_term="CASH")
     try:
-        VendService(store, ctx, tenant_terms(store, ctx)).vend(
+        VendService(store, ctx, tenant_terms(ctx)).vend(
             request, key, extra_operations=settled, channel="mobile-money"
         )
     except (PaymentMoved, Busy):

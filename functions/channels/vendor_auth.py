@@ -14,7 +14,7 @@ from gridvend.channels.api_keys import parse_key, secret_matches
 from gridvend.errors import Unauthenticated
 from gridvend.store.channels import Agent, AgentRepository
 from gridvend.store.items import ItemStore
-from gridvend.store.tenants import own_tenant_settings
+from gridvend.store.tenants import own_tenant_settings, tenant_context_fields
 from gridvend.store.vendor_api import VendorApiRepository
 
 API_KEY_HEADER = "x-api-key"
@@ -55,6 +55,6 @@ def vendor_caller(request: Request) -> VendorCaller:
         username=f"vendor:{vendor.agent_id}",
         permissions=frozenset({"vending:create", "vending:view"}),
         sales_point_id=vendor.sales_point,
-        extra={name: str(tenant[name]) for name in ("decimals", "timezone", "currency") if name in tenant},
+        extra=tenant_context_fields(tenant),
     )
     return VendorCaller(ctx, store, vendor, int(tenant.get("decimals", 2)))

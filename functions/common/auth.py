@@ -12,7 +12,7 @@ from gridvend.auth.context import ADMIN_ROLE, PLATFORM_OPERATOR_ROLE, PLATFORM_T
 from gridvend.auth.tokens import verify_access_token
 from gridvend.errors import Forbidden, Unauthenticated
 from gridvend.store.archives import ArchiveRepository
-from gridvend.store.tenants import own_tenant_settings
+from gridvend.store.tenants import own_tenant_settings, tenant_context_fields
 
 PERMISSION_CACHE_SECONDS = 30.0
 _permission_cache: dict[tuple[str, tuple[str, ...]], tuple[float, frozenset[str]]] = {}
@@ -70,7 +70,7 @@ def tenant_context(request: Request) -> TenantContext:
         if tenant is None or tenant.get("status") != "active":
             raise Forbidden("this tenant is suspended or does not exist")
         permissions = frozenset({"*"}) if ADMIN_ROLE in groups else _role_permissions(tenant_id, groups)
-        extra = {name: str(tenant[name]) for name in ("decimals", "timezone", "region_levels", "currency")}
+        extra = tenant_context_fields(tenant)
     return TenantContext(
         tenant_id=tenant_id,
         user_id=str(authorizer.get("principalId", "")),

@@ -10,6 +10,7 @@ from functions.vending.jobs import run_job
 from functions.vending.routes.vends import tenant_terms
 from functions.vending.service import VendService
 from gridvend.auth.context import TenantContext
+from gridvend.store.tenants import own_tenant_settings, tenant_context_fields
 from tests.api.conftest import Api
 from tests.api.test_vends import credit_kwh, meter_decoder, module_balance
 from tests.api.vending_setup import _master_key, install, open_shop
@@ -39,8 +40,14 @@ def test_a_file_sells_each_row_once_and_reports_each_row(api: Api) -> None:
     sold = Decimal(earlier["energy_kwh"]) + Decimal(rows[0]["energy_kwh"]) + Decimal(rows[3]["energy_kwh"])
     assert module_balance(api, shop) == Decimal("1000") - sold
 
-    ctx = TenantContext(tenant_id=shop.tenant_id, user_id="u", username="admin", permissions=frozenset({"*"}))
-    service = VendService(api.store, ctx, tenant_terms(api.store, ctx))
+    ctx = TenantContext(
+        tenant_id=shop.tenant_id,
+        user_id="u",
+        username="admin",
+        permissions=frozenset({"*"}),
+        extra=tenant_context_fields(own_tenant_settings(api.store, shop.tenant_id) or {}),
+    )
+    service = VendService(api.store, ctx, tenant_terms(ctx))
     job_id = job["id"]
     rerun = run_job(api.store, ctx, job_id, BULK_VEND_JOB, row_seller(service, job_id, "CASH"))
     assert rerun.done_rows == 4
@@ -50,12 +57,18 @@ def test_a_file_sells_each_row_once_and_reports_each_row(api: Api) -> None:
 def test_a_row_sold_before_a_crash_is_not_sold_again_when_the_job_runs_again(api: Api) -> None:
     shop = open_shop(api, credit_kwh="1000")
     install(api, shop, "15000000003")
-    ctx = TenantContext(tenant_id=shop.tenant_id, user_id="u", username="admin", permissions=frozenset({"*"}))
+    ctx = TenantContext(
+        tenant_id=shop.tenant_id,
+        user_id="u",
+        username="admin",
+        permissions=frozenset({"*"}),
+        extra=tenant_context_fields(own_tenant_settings(api.store, shop.tenant_id) or {}),
+    )
     from functions.vending.jobs import VendJobRepository
 
     jobs = VendJobRepository(api.store, ctx)
     job = jobs.create(BULK_VEND_JOB, [{"line": 1, "meter": "15000000003", "amount": "40", "key": None}], {})
-    service = VendService(api.store, ctx, tenant_terms(api.store, ctx))
+    service = VendService(api.store, ctx, tenant_terms(ctx))
     sell = row_seller(service, job.job_id, "CASH")
     sell({"line": 1, "meter": "15000000003", "amount": "40", "key": None})  # sold, then the worker died
     finished = run_job(api.store, ctx, job.job_id, BULK_VEND_JOB, sell)

@@ -14,6 +14,7 @@ from functions.vending.routes.vends import tenant_terms
 from functions.vending.schemas import VendRequest
 from functions.vending.service import VendService
 from gridvend.auth.context import TenantContext
+from gridvend.store.tenants import own_tenant_settings, tenant_context_fields
 from tests.api.conftest import Api
 from tests.api.test_vends import meter_decoder, module_balance
 from tests.api.vending_setup import Shop, _master_key, install, open_shop
@@ -22,8 +23,14 @@ __all__ = ["_master_key"]
 
 
 def _service(api: Api, shop: Shop) -> VendService:
-    ctx = TenantContext(tenant_id=shop.tenant_id, user_id="u1", username="clerk", permissions=frozenset({"*"}))
-    return VendService(api.store, ctx, tenant_terms(api.store, ctx))
+    ctx = TenantContext(
+        tenant_id=shop.tenant_id,
+        user_id="u1",
+        username="clerk",
+        permissions=frozenset({"*"}),
+        extra=tenant_context_fields(own_tenant_settings(api.store, shop.tenant_id) or {}),
+    )
+    return VendService(api.store, ctx, tenant_terms(ctx))
 
 
 def _sales(api: Api, shop: Shop, serial: str) -> list[dict[str, Any]]:

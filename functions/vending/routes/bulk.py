@@ -36,7 +36,7 @@ def start_bulk_vend() -> Response:
     store = tenant_store(ctx.tenant_id)
     jobs = VendJobRepository(store, ctx)
     job = jobs.create(BULK_VEND_JOB, rows, {"file_name": request.file_name, "payment_term": request.payment_term})
-    service = VendService(store, ctx, tenant_terms(store, ctx))
+    service = VendService(store, ctx, tenant_terms(ctx))
     start_job(store, ctx, job, row_seller(service, job.job_id, request.payment_term))
     accepted = jobs.require(job.job_id).public()
     return json_response(accepted, status_code=202, headers={"Location": f"/v1/vend-jobs/{job.job_id}"})

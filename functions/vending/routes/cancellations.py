@@ -52,7 +52,7 @@ def cancel_vend(bill_number: str) -> Response:
     ctx.require("vending", "cancel")
     request = body_as(cancel_routes.current_request, CancelRequest)
     store = tenant_store(ctx.tenant_id)
-    service = CancelService(store, ctx, tenant_terms(store, ctx))
+    service = CancelService(store, ctx, tenant_terms(ctx))
     record = service.undo(
         UndoKind.CANCEL,
         bill_number,
@@ -72,7 +72,7 @@ def correct_vend(bill_number: str) -> Response:
     ctx.require("vending", "create")
     request = body_as(cancel_routes.current_request, CorrectionRequest)
     store = tenant_store(ctx.tenant_id)
-    terms = tenant_terms(store, ctx)
+    terms = tenant_terms(ctx)
     original = VendRepository(store, ctx).require(bill_number)
     corrected = request.model_dump(exclude={"reason"}, exclude_none=True)
     vend_request = VendRequest(meter=original["meter"], **corrected)

@@ -92,7 +92,7 @@ def issue_engineering_tokens() -> Response:
     request = body_as(engineering_routes.current_request, EngineeringRequest)
     ctx.require("engineering-tokens", request.kind.permission)
     store = tenant_store(ctx.tenant_id)
-    service = EngineeringService(store, ctx, tenant_terms(store, ctx))
+    service = EngineeringService(store, ctx, tenant_terms(ctx))
     order = request.order()
     serials = request.serials()
     if serials is None:

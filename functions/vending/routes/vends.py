@@ -25,8 +25,6 @@ from functions.vending.service import TenantTerms, VendService, fingerprint
 from gridvend.auth.context import TenantContext
 from gridvend.errors import Conflict, InvalidInput
 from gridvend.store.idempotency import ItemStorePersistenceLayer
-from gridvend.store.items import ItemStore
-from gridvend.store.tenants import own_tenant_settings
 from gridvend.store.vends import VendRepository
 from gridvend.vending.receipt import receipt_text
 from gridvend.vending.receipt_print import receipt_escpos, receipt_pdf
@@ -36,8 +34,9 @@ IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
 _KEY_ADAPTER: TypeAdapter[str] = TypeAdapter(IdempotencyKey)
 
 
-def tenant_terms(store: ItemStore, ctx: TenantContext) -> TenantTerms:
-    settings = own_tenant_settings(store, ctx.tenant_id) or {}
+def tenant_terms(ctx: TenantContext) -> TenantTerms:
+    """From the settings the context carries (read once, when the context was built)."""
+    settings = ctx.extra
     warn = Decimal(str(settings.get("warn_amount", "0")))
     return TenantTerms(
         name=str(settings.get("name", ctx.tenant_id)),
@@ -66,7 +65,7 @@ def sell() -> Response:
     key = _idempotency_key()
     request = body_as(vend_routes.current_request, VendRequest)
     store = tenant_store(ctx.tenant_id)
-    service = VendService(store, ctx, tenant_terms(store, ctx))
+    service = VendService(store, ctx, tenant_terms(ctx))
     made_now: list[bool] = []
 
     def vend_once(claim: dict[str, str]) -> dict[str, Any]:
@@ -126,7 +125,7 @@ def print_receipt(bill_number: str) -> Response:
     ctx.require("vending", "view")
     store = tenant_store(ctx.tenant_id)
     stored = VendRepository(store, ctx).require(bill_number)
-    receipt = receipt_of(stored, tenant_terms(store, ctx).name)
+    receipt = receipt_of(stored, tenant_terms(ctx).name)
     form = query(vend_routes.current_request).get("format", "pdf")
     if form == "pdf":
         document = base64.b64encode(receipt_pdf(receipt)).decode()

@@ -79,3 +79,11 @@ class TenantRegistry:
 def own_tenant_settings(store: ItemStore, tenant_id: str) -> dict[str, Any] | None:
     item = store.get(*settings_key(tenant_id))
     return item["data"] if item else None
+
+
+CONTEXT_FIELDS = ("name", "currency", "decimals", "timezone", "region_levels", "warn_amount")
+
+
+def tenant_context_fields(settings: dict[str, Any]) -> dict[str, str]:
+    """The settings a request needs (TenantContext.extra), taken once from the settings record."""
+    return {name: str(settings[name]) for name in CONTEXT_FIELDS if name in settings}

@@ -11,7 +11,7 @@ from gridvend.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from gridvend.ids import new_id
 from gridvend.store.audit import AuditEntry, audit_put, utc_now
 from gridvend.store.guarded import Guarded, commit
-from gridvend.store.items import Check, Condition, Delete, Increment, Item, ItemStore, Put
+from gridvend.store.items import Condition, Delete, Increment, Item, ItemStore, Put
 
 ROOT_PARENT = "ROOT"
 
@@ -199,10 +199,6 @@ class ArchiveRepository:
             )
             changes.append(Guarded(increment, missing if delta > 0 else None))
         return changes
-
-    def check_exists(self, ref: Reference) -> Guarded:
-        missing = InvalidInput.for_field(ref.field, f"{ref.kind} '{ref.record_id}' does not exist")
-        return Guarded(Check(self.partition(ref.kind), f"R#{ref.record_id}", Condition.present()), missing)
 
     def _item(self, record: ArchiveRecord, parent_id: str | None) -> Item:
         partition = self.partition(record.kind)

@@ -13,7 +13,7 @@ WEB_DIR := web
 WEB_NODE_STAMP := $(WEB_DIR)/node_modules/.installed
 WEB_BUILD_STAMP := $(WEB_DIR)/dist/.built
 WEB_SOURCES := $(shell find $(WEB_DIR)/src $(WEB_DIR)/public -type f 2>/dev/null) \
-	$(WEB_DIR)/index.html $(WEB_DIR)/vite.config.ts $(WEB_DIR)/tsconfig.json
+	$(WEB_DIR)/index.html $(WEB_DIR)/selfservice.html $(WEB_DIR)/vite.config.ts $(WEB_DIR)/tsconfig.json
 
 .PHONY: up down status test lint deps system-deps py-deps node-deps web web-test
 

@@ -139,8 +139,9 @@ def vend_payment(store: ItemStore, ctx: TenantContext, payment: dict[str, Any], 
 
     key = f"mm.{payment['provider']}.{payment['transaction_id']}"
     request = VendRequest(meter=meter, amount=Decimal(payment["amount"]), payment_term="CASH")
+    sold_now = False
     try:
-        VendService(store, ctx, tenant_terms(ctx)).vend(
+        _, sold_now = VendService(store, ctx, tenant_terms(ctx)).vend(
             request, key, extra_operations=settled, channel="mobile-money"
         )
     except (PaymentMoved, Busy):
@@ -148,7 +149,10 @@ def vend_payment(store: ItemStore, ctx: TenantContext, payment: dict[str, Any], 
     except GridvendError as refused:
         after = {**before, "status": "open", "meter": meter, "reason": refused.detail}
         commit(store, [payments.payment_put(after, version), payments.audit("refuse", before, after)])
-    return answer_of(store, ctx, payments.require_payment(payment["provider"], payment["transaction_id"]))
+    settled_payment = payments.require_payment(payment["provider"], payment["transaction_id"])
+    # A delivery racing the first one finds the sale made already: it is a duplicate (no second SMS).
+    duplicate = settled_payment["status"] == "vended" and not sold_now
+    return answer_of(store, ctx, settled_payment, duplicate=duplicate)
 
 
 def answer_of(store: ItemStore, ctx: TenantContext, payment: dict[str, Any], duplicate: bool = False) -> dict[str, Any]:

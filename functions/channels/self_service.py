@@ -85,6 +85,11 @@ def overview(store: ItemStore, session: CustomerSession, now: datetime | None = 
         "purchases": shown,
         "consumption": _daily_consumption(store, session, moment),
         "balance_estimate": _balance_estimate(store, session, purchases, moment),
+        "payment_channels": [
+            {"id": provider["id"], "name": provider.get("name", provider["id"])}
+            for provider in MobileMoneyRepository(store, ctx).providers()
+            if provider.get("status") == "active"
+        ],
     }
 
 

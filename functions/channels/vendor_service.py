@@ -12,6 +12,8 @@ from typing import Any
 from functions.channels.channel_vend import agent_vend
 from functions.channels.schemas import VendorConfirm, VendorCreditVend, VendorReversal
 from functions.channels.vendor_auth import VendorCaller
+from functions.vending.cancellations import CancelService
+from functions.vending.routes.vends import tenant_terms
 from functions.vending.schemas import VendRequest
 from gridvend.errors import Conflict, NotFound, Unprocessable
 from gridvend.money import to_minor
@@ -21,6 +23,7 @@ from gridvend.store.customers import CustomerRepository
 from gridvend.store.guarded import Guarded, commit
 from gridvend.store.meters import MeterRepository
 from gridvend.store.vendor_api import VendorApiRepository
+from gridvend.vending.cancellation import UndoKind
 
 REVERSAL_WINDOW = timedelta(minutes=15)
 
@@ -93,7 +96,9 @@ def last_answer(caller: VendorCaller, message_id: str) -> dict[str, Any]:
 
 
 def reverse(caller: VendorCaller, body: VendorReversal, now: datetime | None = None) -> dict[str, Any]:
-    """Gives the float back for a credit vend of this vendor made within the window; at most once."""
+    """Cancels a credit vend of this vendor made within the window, as an office cancellation without charge:
+    the vend marked cancelled, the module credit, meter state and day rollups given back, and the float and
+    commission returned to the vendor, all in one transaction. At most once; the same message id answers the same."""
     earlier = _earlier(caller, body.message_id, "reversal")
     if earlier is not None:
         return earlier
@@ -108,24 +113,46 @@ def reverse(caller: VendorCaller, body: VendorReversal, now: datetime | None = N
         raise ReversalWindowClosed(
             f"a vend can be reversed within {int(REVERSAL_WINDOW.total_seconds() // 60)} minutes"
         )
-    amount = to_minor(Decimal(sold["amount"]), caller.decimals)
-    commission = to_minor(Decimal(sold["commission"]), caller.decimals)
-    answer = {
+    answer: dict[str, Any] = {
         "message_id": body.message_id,
         "original_message_id": body.original_message_id,
         "bill_number": sold["bill_number"],
         "reversed_amount": sold["amount"],
+        "reversed_commission": sold["commission"],
         "status": "reversed",
     }
-    movement = FloatMovement("reversal", amount, -commission, sold["bill_number"], caller.ctx.username)
-    commit(
-        caller.store,
-        [
+
+    def float_back(record: dict[str, Any]) -> list[Guarded]:
+        record["vendor_reversal"] = {"vendor": vendor_id, "message_id": body.message_id}
+        answer["cancel_bill_number"] = record["bill_number"]
+        answer["zero_token"] = record["zero_token"]
+        movement = FloatMovement(
+            "reversal",
+            to_minor(Decimal(sold["amount"]), caller.decimals),
+            -to_minor(Decimal(sold["commission"]), caller.decimals),
+            sold["bill_number"],
+            caller.ctx.username,
+        )
+        return [
             answers.reversal_put(sold["bill_number"], {**answer, "vendor": vendor_id, "at": moment.isoformat()}),
             *AgentRepository(caller.store, caller.ctx).movement_operations(vendor_id, movement, moment),
             answers.answer_put(vendor_id, body.message_id, "reversal", answer),
-        ],
-    )
+        ]
+
+    service = CancelService(caller.store, caller.ctx, tenant_terms(caller.ctx))
+    try:
+        service.undo(
+            UndoKind.CANCEL,
+            sold["bill_number"],
+            reason=f"reversal by vendor {vendor_id} ({body.message_id})",
+            now=moment,
+            extra_operations=float_back,
+        )
+    except Conflict:
+        raced = _earlier(caller, body.message_id, "reversal")  # the same reversal, sent twice at once
+        if raced is not None:
+            return raced
+        raise
     return answer
 
 

@@ -55,6 +55,7 @@ class OpenApiBuilder:
         success: int = 200,
         public: bool = False,
         parameters: list[str] | None = None,
+        response: type[BaseModel] | None = None,
     ) -> None:
         operation: dict[str, Any] = {
             "summary": summary,
@@ -66,6 +67,10 @@ class OpenApiBuilder:
                 },
             },
         }
+        if response is not None:
+            operation["responses"][str(success)]["content"] = {
+                "application/json": {"schema": self._schema_ref(response)}
+            }
         if body is not None:
             operation["requestBody"] = {
                 "required": True,

@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from functions.vending.modules import ModuleService, backend_for
-from functions.vending.service import CounterTaken, TenantTerms, identity_of
+from functions.vending.service import CounterTaken, ExtraOperations, TenantTerms, identity_of
 from gridvend.archives.kinds import archive_kind
 from gridvend.archives.stored_form import from_stored
 from gridvend.auth.context import TenantContext
@@ -65,10 +65,15 @@ class CancelService:
         charge_item_id: str | None = None,
         worker: str | None = None,
         now: datetime | None = None,
+        extra_operations: ExtraOperations | None = None,
     ) -> dict[str, Any]:
+        """`extra_operations(record)` adds a caller's changes (e.g. a channel's float given back) to the same
+        transaction; it may add fields to the record before it is stored."""
         for attempt in range(MAX_ATTEMPTS):
             try:
-                return self._attempt(kind, vend_bill, reason, charge_item_id, worker, now or datetime.now(UTC))
+                return self._attempt(
+                    kind, vend_bill, reason, charge_item_id, worker, now or datetime.now(UTC), extra_operations
+                )
             except (VendStateMoved, CounterTaken, Busy):
                 time.sleep(min(0.2, 0.005 * (attempt + 1)) * secrets.randbelow(100) / 100)
         raise Conflict("the meter is too busy right now; retry")
@@ -81,6 +86,7 @@ class CancelService:
         charge_item_id: str | None,
         worker: str | None,
         now_utc: datetime,
+        extra_operations: ExtraOperations | None = None,
     ) -> dict[str, Any]:
         vend_item = self._undoings.vend_item(vend_bill)
         receipt: dict[str, Any] = vend_item["data"]
@@ -113,6 +119,7 @@ class CancelService:
             local_time=local_now.isoformat(timespec="minutes"),
         )
         step = self._bills.counter_step(rule.code, period, serial_read)
+        extra = extra_operations(record) if extra_operations else []
         operations = [
             *self._undoings.undo_operations(
                 kind=kind,
@@ -128,6 +135,7 @@ class CancelService:
             self._modules.repository.credit_change(module_record.module_id, undone.vend.energy_tenths),
             Guarded(step.operation, CounterTaken("the bill number was taken meanwhile")),
             *self._debt_restored(undone),
+            *extra,
         ]
         commit(self._store, operations)
         return record

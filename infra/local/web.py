@@ -37,6 +37,8 @@ _HOP_BY_HOP = frozenset(
         "transfer-encoding", "upgrade", "host", "content-length",
     }
 )
+SELF_SERVICE_PATH = "self-service"  # the customers' page: its own entry of the build, selfservice.html
+SELF_SERVICE_PAGE = "selfservice.html"
 _EXTRA_TYPES = {".webmanifest": "application/manifest+json", ".js": "text/javascript", ".svg": "image/svg+xml"}
 
 
@@ -79,12 +81,15 @@ def cache_control(relative_path: str) -> str:
 
 
 def static_file_for(root: Path, url_path: str) -> Path:
-    """The file for a URL path inside root; unknown paths get index.html (the app routes them)."""
+    """The file for a URL path inside root; /self-service[/...] gets the self-service page, other unknown paths
+    index.html (the app routes them)."""
     base = root.resolve()
     relative = url_path.lstrip("/")
     candidate = (base / relative).resolve()
     if relative and candidate.is_file() and candidate.is_relative_to(base):
         return candidate
+    if relative == SELF_SERVICE_PATH or relative.startswith(f"{SELF_SERVICE_PATH}/"):
+        return base / SELF_SERVICE_PAGE
     return base / "index.html"
 
 

@@ -4,10 +4,12 @@ each attempt's status is kept and a resend makes another attempt. moto runs in t
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 import uuid
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,6 +21,7 @@ from moto.sns.models import sns_backends
 from functions.channels.delivery import token_sender
 from gridvend.channels.signatures import sign
 from tests.api.conftest import Api
+from tests.api.test_vends import credit_kwh, meter_decoder
 from tests.api.vending_setup import _master_key, install, open_shop
 
 __all__ = ["_master_key"]
@@ -70,6 +73,11 @@ def test_the_sms_holds_the_token_in_groups_of_four_with_energy_and_amount(api: A
     token = sold["tokens"][0]
     assert " ".join(token[i : i + 4] for i in range(0, 20, 4)) in text
     assert f"{sold['energy_kwh']} kWh" in text and sold["breakdown"]["amount"] in text
+    texted = re.search(r"\d{4} \d{4} \d{4} \d{4} \d{4}", text)
+    assert texted is not None
+    decoder = meter_decoder("34000000001")
+    assert decoder.enter(texted.group().replace(" ", "")).accepted  # the meter takes what the customer reads
+    assert credit_kwh(decoder) == Decimal(sold["energy_kwh"])
     resent = api.call("POST", f"/v1/vends/{sold['bill_number']}/deliveries", {"channel": "sms", "to": phone},
                       shop.headers)
     assert resent.status == 201 and len(sms_to(phone)) == 2

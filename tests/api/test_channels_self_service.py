@@ -64,6 +64,8 @@ def test_a_session_opens_only_self_service_and_buys_through_a_payment_channel(ap
     install(api, shop, "35000000003")
     provider(api, shop, "AIRTEL")
     session = customer_login(api, shop, "35000000003", code_for(api, shop, "35000000003"))
+    me = api.call("GET", "/v1/self-service/me", headers=session).body
+    assert me["payment_channels"] == [{"id": "AIRTEL", "name": "M-Pesa"}]
     intent = api.call("POST", "/v1/self-service/purchases", {"provider": "AIRTEL", "amount": "50.00"}, session)
     assert intent.status == 201, intent.body
     assert intent.body["account_reference"] == "35000000003" and intent.body["amount"] == "50.00"

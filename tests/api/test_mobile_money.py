@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from functions.channels.mobile_money import receive_callback
 from gridvend.channels.signatures import sign
 from tests.api.conftest import Api
 from tests.api.test_vends import meter_decoder
@@ -70,6 +72,31 @@ def test_a_signed_callback_sells_a_token_the_meter_takes_and_a_duplicate_sells_n
     assert len(sales) == 1 and sales[0]["channel"] == "mobile-money"
     assert sales[0]["payment_reference"] == paid["transaction_id"]
     assert [item["transaction_id"] for item in payments(api, shop, "vended")] == [paid["transaction_id"]]
+
+
+def test_a_callback_replayed_byte_for_byte_or_delivered_ten_times_at_once_sells_once(api: Api) -> None:
+    shop = open_shop(api)
+    install(api, shop, "33000000006")
+    mpesa = provider(api, shop)
+    body = json.dumps(payment("33000000006", "30.00")).encode()
+    stamp = int(time.time())
+    signature = sign(mpesa.secret, stamp, body)
+    headers = {"x-timestamp": str(stamp), "x-signature": signature}
+    provider_id = mpesa.path.rsplit("/", 1)[1]
+
+    def deliver(_: int) -> dict[str, Any]:
+        return receive_callback(api.store, shop.tenant_id, provider_id, body, headers)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(deliver, range(10)))
+    assert {answer["bill_number"] for answer in answers} == {answers[0]["bill_number"]}
+    assert all(answer["status"] == "vended" for answer in answers)
+    assert sum(1 for answer in answers if not answer["duplicate"]) <= 1
+    replayed = mpesa.post_raw(body, stamp, signature)
+    assert replayed.status == 200 and replayed.body["duplicate"] is True
+    assert replayed.body["tokens"] == answers[0]["tokens"]
+    sales = api.call("GET", "/v1/vends?meter=33000000006", headers=shop.headers).body["items"]
+    assert len(sales) == 1
 
 
 def test_forged_stale_and_unsigned_callbacks_are_refused_recorded_and_sell_nothing(api: Api) -> None:

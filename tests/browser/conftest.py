@@ -2,7 +2,7 @@
 DynamoDB Local, driven by Playwright in Debian's chromium (never a downloaded browser).
 
 Fixtures:
-  console        -> Console (.url, .api_url, .api(method, path, body, token), .login_token(...))
+  console        -> Console (.url, .api_url, .api(method, path, body, token, headers), .login_token(...))
   browser        -> a headless chromium for the session
   page           -> a fresh desktop-sized page (own storage) per test
   screenshot     -> save(page, name): a PNG under .gridvend/screenshots/ for review
@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from infra.local.api_server import api_server_spec
+from infra.local.demo_vending import MASTER_KEY_VARIABLE, ensure_master_key
 from infra.local.environment import StackEndpoints, stack_environment
 from infra.local.supervisor import Supervisor, start_on_free_port
 from infra.local.web import WEB_DIST_DIR, web_server_spec
@@ -57,8 +58,10 @@ class Console:
     url: str
     api_url: str
 
-    def api(self, method: str, path: str, body: Any = None, token: str | None = None) -> Reply:
-        headers = {"Content-Type": "application/json"}
+    def api(
+        self, method: str, path: str, body: Any = None, token: str | None = None, headers: dict[str, str] | None = None
+    ) -> Reply:
+        headers = {"Content-Type": "application/json", **(headers or {})}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         data = json.dumps(body).encode() if body is not None else None
@@ -104,6 +107,7 @@ def console(
     env = {
         **stack_environment(endpoints, table_name=table_name),
         **FAST_HASHING,
+        MASTER_KEY_VARIABLE: ensure_master_key(state_dir),  # the demo's secure module: bootstrap and API share it
         "AWS_CONFIG_FILE": str(state_dir / "no-aws-config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(state_dir / "no-aws-credentials"),
     }

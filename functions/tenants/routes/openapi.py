@@ -9,6 +9,7 @@ from chalice import Blueprint
 
 from functions.archives.customers_openapi import describe_customer_api
 from functions.archives.operators_service import NewOperator, OperatorFields, PasswordReset
+from functions.channels.openapi import describe_channel_api
 from functions.commands.openapi import describe_ami_api
 from functions.common.openapi import OpenApiBuilder
 from functions.common.routing import route
@@ -65,6 +66,7 @@ def build_document() -> dict[str, Any]:
     describe_meter_api(spec)
     describe_vending_api(spec)
     describe_ami_api(spec)
+    describe_channel_api(spec)
     return spec.document()
 
 

@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.deps import item_store
+from functions.streams.counts import DashboardCounts
 from functions.streams.tenants import TenantFacts
 from gridvend.auth.context import system_context
 from gridvend.reports.facts import SalesChange, sales_change_of
@@ -85,12 +86,15 @@ class SalesCells:
 def process_stream_batch(event: dict[str, Any], store: ItemStore, tenants: TenantFacts) -> dict[str, Any]:
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
     cells = SalesCells(store, tenants)
+    counts = DashboardCounts(store)
 
     def handle(record: DynamoDBRecord) -> None:
         cells.record(record)
+        counts.record(record)
 
     with processor(records=event.get("Records", []), handler=handle):
         processor.process()
+    counts.flush()
     return dict(processor.response())
 
 

@@ -14,6 +14,7 @@ from functions.common.auth import tenant_context
 from functions.common.deps import tenant_store
 from functions.common.requests import query
 from functions.common.routing import route
+from functions.reports.catalogue import LISTED_REPORTS, rollup_described, run_listed
 from functions.reports.exports import CONTENT_TYPES, export
 from functions.reports.jobs import ExportBucket, ExportJobs, bucket_from_env
 from functions.reports.query import parse_query
@@ -39,13 +40,19 @@ def list_reports() -> dict[str, Any]:
     ctx.require("reports", "view")
     return {
         "items": [
-            {"name": d.name, "title": d.title, "default_group": list(d.default_group), "columns": list(d.columns)}
-            for d in ROLLUP_REPORTS.values()
+            *(rollup_described(d) for d in ROLLUP_REPORTS.values()),
+            *(report.described() for report in LISTED_REPORTS.values()),
         ]
     }
 
 
 def _table(ctx: TenantContext, name: str, params: dict[str, str]) -> tuple[ReportTable, str]:
+    listed = LISTED_REPORTS.get(name)
+    if listed is not None:
+        if params.get("format", "json") != "json":
+            require_export(ctx, name)
+        store = tenant_store(ctx.tenant_id)
+        return run_listed(listed, store, ctx, int(ctx.extra.get("decimals", 2)), params)
     definition = ROLLUP_REPORTS.get(name)
     if definition is None:
         raise NotFound(f"report '{name}' does not exist")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from gridvend.archives import schemas
+from gridvend.archives import billing_templates, schemas, topology
 from gridvend.errors import NotFound
 
 
@@ -44,6 +44,17 @@ _KINDS = [
     ArchiveKind("sites", schemas.SiteInput),
     ArchiveKind("projects", schemas.ProjectInput, {"site_id": "sites"}),
     ArchiveKind("power-grids", schemas.PowerGridInput, {"project_id": "projects"}),
+    ArchiveKind("topologies", topology.TopologyInput, {"power_grid_id": "power-grids"}),
+    ArchiveKind(
+        "topology-nodes",
+        topology.TopologyNodeInput,
+        {
+            "topology_id": "topologies", "parent_id": "topology-nodes",
+            "line_id": "lines", "transformer_id": "transformers",
+        },
+        "parent_id",
+    ),
+    ArchiveKind("billing-templates", billing_templates.BillingTemplateInput),
     ArchiveKind("service-types", schemas.ServiceTypeInput),
     ArchiveKind("service-rates", schemas.ServiceRateInput, {"service_type_id": "service-types"}),
     ArchiveKind("vend-amounts", schemas.VendAmountInput),

@@ -11,6 +11,11 @@ REPORT_NAMES = (
     "sales-daily", "sales-monthly", "sales-annual", "purchase-daily-balance", "power-vending",
     "charges-collected", "vat", "debt-recovered",
 )
+# The reports over records rather than sales cells (functions/reports/catalogue.py; a test checks).
+RECORD_REPORT_NAMES = (
+    "customer-information", "abnormal-purchase", "login-log", "meter-status", "expiring-meters", "meter-keys",
+    "energy", "month-power", "consumption", "curve", "alarm-events", "disconnected-devices",
+)
 
 # Modules other than the archive kinds; each later feature adds its module here.
 OTHER_MODULES: dict[str, tuple[str, ...]] = {
@@ -57,7 +62,7 @@ OTHER_MODULES: dict[str, tuple[str, ...]] = {
     "network": ("view",),
     # Reports (functions/reports): reports:export exports any report; report-exports:<name> only that one.
     "reports": ("view", "export", "backup", "restore"),
-    "report-exports": REPORT_NAMES,
+    "report-exports": (*REPORT_NAMES, *RECORD_REPORT_NAMES),
 }
 
 

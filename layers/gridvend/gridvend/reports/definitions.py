@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ColumnKind = Literal["text", "count", "money", "energy"]
+ColumnKind = Literal["text", "count", "money", "energy", "number", "date", "time", "percent", "flag"]
 
 COLUMN_TITLES: dict[str, tuple[str, ColumnKind]] = {
     "day": ("Day", "text"),

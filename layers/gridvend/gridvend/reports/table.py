@@ -25,9 +25,10 @@ class ReportTable:
     rows: list[dict[str, Any]]
     totals: dict[str, Any] = field(default_factory=dict)
     parameters: dict[str, Any] = field(default_factory=dict)
+    chart: dict[str, Any] = field(default_factory=dict)  # e.g. a curve report's series, for screens only
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        shown = {
             "report": self.name,
             "title": self.title,
             "parameters": self.parameters,
@@ -35,6 +36,7 @@ class ReportTable:
             "rows": self.rows,
             "totals": self.totals,
         }
+        return {**shown, "chart": self.chart} if self.chart else shown
 
 
 def column(key: str) -> Column:

@@ -12,7 +12,7 @@ from typing import Any
 from functions.commands.context import CommandContext
 from functions.commands.service import send
 from functions.ingest.service import DUPLICATE, STORED, Outcome, rejected
-from gridvend.ami.commands import DESIRED_RELAY
+from gridvend.ami.commands import DESIRED_RELAY, UNSHADOWED
 from gridvend.ami.rollups import StoredReading
 from gridvend.ami.tasks import CommandRecord, CommandState, acknowledged, split_command_id
 from gridvend.iot.messages import AckMessage, CommandKind, utc_stamp
@@ -86,7 +86,7 @@ def _after(context: CommandContext, tenant_id: str, task: TaskRecord, record: Co
 def _reported(task: TaskRecord, record: CommandRecord) -> dict[str, Any]:
     if record.kind in DESIRED_RELAY:
         return {name: record.result[name] for name in ("relay", "mode") if name in record.result}
-    if record.kind in (CommandKind.READ, CommandKind.DELIVER_TOKEN, CommandKind.CHANGE_PASSWORD):
+    if record.kind in UNSHADOWED:
         return {}
     if record.kind is CommandKind.FIRMWARE_UPGRADE:
         return {"firmware_id": task.params.get("firmware_id"), "firmware_version": record.result.get("version")}

@@ -9,12 +9,20 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from functions.commands.context import CommandContext
 from functions.commands.targets import Targets, resolve
+from functions.commands.vend_tokens import Undeliverable, delivery_target, vend_delivery
 from functions.common.requests import parse_model
-from gridvend.ami.commands import SECRET_PARAMS, FirmwareUpgradeParams, desired_state, params_model, stored_params
+from gridvend.ami.commands import (
+    SECRET_PARAMS,
+    DeliverVendParams,
+    FirmwareUpgradeParams,
+    desired_state,
+    params_model,
+    stored_params,
+)
 from gridvend.ami.tasks import (
     CommandRecord,
     CommandState,
@@ -39,10 +47,20 @@ class CommandRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: CommandKind
-    targets: Targets
+    targets: Targets | None = None  # a vend's delivery may leave it out: the vend names its meter
     params: dict[str, Any] = Field(default_factory=dict)
     timeout_seconds: int = Field(default=120, ge=5, le=86_400)
     max_attempts: int = Field(default=3, ge=1, le=10)
+
+    @model_validator(mode="after")
+    def _targets_given(self) -> CommandRequest:
+        if self.targets is None and self.kind is not CommandKind.DELIVER_VEND:
+            raise ValueError("targets: give exactly one of meters, concentrator, region, grid, selection")
+        return self
+
+
+class Unsendable(Exception):
+    """What a command carries cannot be put together any more (a secret not kept, a vend cancelled)."""
 
 
 def create_task(
@@ -55,7 +73,17 @@ def create_task(
         if image is None:
             raise InvalidInput.for_field("params.firmware_id", "no such firmware image")
         chunks = image.chunks
-    targets = resolve(context.store, ctx, request.targets)
+    if isinstance(given, DeliverVendParams):
+        given_meters = request.targets.meters if request.targets else None
+        if request.targets is not None and given_meters is None:
+            raise InvalidInput.for_field("targets", "a vend's tokens go to its own meter: name it in meters")
+        targets: list[tuple[str, str | None]] = [delivery_target(context.store, ctx.tenant_id, given.bill,
+                                                                 given_meters)]
+        target = {"meters": [targets[0][0]]}
+    else:
+        assert request.targets is not None
+        targets = resolve(context.store, ctx, request.targets)
+        target = request.targets.model_dump(mode="json", exclude_none=True)
     if request.kind in SECRET_PARAMS and len(targets) > SEND_AT_ONCE:
         raise InvalidInput.for_field("targets", f"a password goes to at most {SEND_AT_ONCE} meters at a time")
     now = context.clock()
@@ -64,7 +92,7 @@ def create_task(
         task_id=task_id or new_id(),
         kind=request.kind,
         params=stored_params(request.kind, given),
-        target=request.targets.model_dump(mode="json", exclude_none=True),
+        target=target,
         total=len(targets),
         created_by=ctx.username,
         created_at=utc_stamp(now),
@@ -93,10 +121,10 @@ def send(context: CommandContext, tenant_id: str, task: TaskRecord, record: Comm
     """Sends a queued command (the next chunk, for firmware). False when the record moved meanwhile."""
     repository = TaskRepository(context.store, tenant_id)
     now = context.clock()
-    wire_params = _wire_params(context, tenant_id, task, record, live_params)
-    if wire_params is None:
-        failed = record.moved(CommandState.FAILED, now, "the secret is not kept: create the command again",
-                              reason="the secret is not kept: create the command again", deadline="")
+    try:
+        wire_params = _wire_params(context, tenant_id, task, record, live_params)
+    except Unsendable as refusal:
+        failed = record.moved(CommandState.FAILED, now, str(refusal), reason=str(refusal), deadline="")
         return repository.save(failed, version)
     sent = dispatched(record, now, timedelta(seconds=task.timeout_seconds))
     if not repository.save(sent, version):
@@ -114,19 +142,27 @@ def send(context: CommandContext, tenant_id: str, task: TaskRecord, record: Comm
 
 
 def _wire_params(context: CommandContext, tenant_id: str, task: TaskRecord, record: CommandRecord,
-                 live_params: dict[str, Any] | None) -> dict[str, Any] | None:
+                 live_params: dict[str, Any] | None) -> dict[str, Any]:
     if record.kind is CommandKind.FIRMWARE_UPGRADE:
         firmware = FirmwareRepository(context.store, context.objects, tenant_id)
         image = firmware.get(str(task.params["firmware_id"]))
         if image is None:
-            return None
+            raise Unsendable("the firmware image is gone")
         data = firmware.chunk(image, record.chunk)
         return {
             "firmware_id": image.firmware_id, "version": image.version, "chunk": record.chunk,
             "chunks": image.chunks, "size": image.size, "sha256": image.sha256,
             "data_b64": base64.b64encode(data).decode(),
         }
+    if record.kind is CommandKind.DELIVER_VEND:
+        try:
+            delivery = vend_delivery(context.store, tenant_id, str(task.params["bill"]))
+        except Undeliverable as refusal:
+            raise Unsendable(str(refusal)) from None
+        return {"bill": delivery.bill, "tokens": list(delivery.tokens)}
     if record.kind in SECRET_PARAMS:
+        if live_params is None:
+            raise Unsendable("the secret is not kept: create the command again")
         return live_params
     return dict(task.params)
 

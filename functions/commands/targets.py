@@ -1,5 +1,6 @@
 """Which meters a command goes to: listed meters, every meter on a concentrator, every meter of a region
-(its branches and those of its sub-regions), or a selection by state, branch, model or serial prefix.
+(its branches and those of its sub-regions), of a part of the supply grid (functions.commands.grid_targets),
+or a selection by state, branch, model or serial prefix.
 Each meter comes with the thing that reaches it (None when no thing is provisioned for it)."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from functions.commands.grid_targets import GridTarget, grid_meters
 from gridvend.archives.fields import RecordId
 from gridvend.auth.context import TenantContext
 from gridvend.errors import InvalidInput, NotFound
@@ -38,13 +40,14 @@ class Targets(BaseModel):
     meters: list[Serial] | None = Field(default=None, min_length=1, max_length=MAX_TARGETS)
     concentrator: ThingId | None = None
     region: RecordId | None = None
+    grid: GridTarget | None = None
     selection: Selection | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> Targets:
-        given = [name for name in ("meters", "concentrator", "region", "selection") if getattr(self, name)]
+        given = [name for name in ("meters", "concentrator", "region", "grid", "selection") if getattr(self, name)]
         if len(given) != 1:
-            raise ValueError("give exactly one of meters, concentrator, region, selection")
+            raise ValueError("give exactly one of meters, concentrator, region, grid, selection")
         return self
 
 
@@ -60,6 +63,8 @@ def resolve(store: ItemStore, ctx: TenantContext, targets: Targets) -> list[tupl
         serials = list(dict.fromkeys(targets.meters))
     elif targets.region:
         serials = _region_meters(store, ctx, targets.region)
+    elif targets.grid:
+        serials = grid_meters(store, ctx, targets.grid)
     else:
         assert targets.selection is not None
         serials = _selected(store, ctx, MeterQuery(**targets.selection.model_dump()))

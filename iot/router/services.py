@@ -14,6 +14,9 @@ REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 ROUTER_HEALTH_PORT = 8011
 FLEET_HEALTH_PORT = 8012
 DEMO_FLEET_METERS = 10
+# Serials 58000000000-09: the demo's vending meters (58000000001-08, infra/local/demo_vending.py) are among
+# them, so a demo vend with "deliver": "remote" reaches a simulated meter.
+DEMO_SERIAL_PREFIX = "5800000"
 
 
 def router_spec(env: Mapping[str, str], port: int = ROUTER_HEALTH_PORT) -> ServiceSpec:
@@ -37,6 +40,7 @@ def demo_fleet_spec(env: Mapping[str, str], tenant_id: str = "demo", meters: int
         command=[
             sys.executable, "-m", "iot.sim", "--tenant", tenant_id, "--meters", str(meters), "--speed", "60",
             "--report-seconds", "900", "--backlog-hours", "6", "--credit", "30", "--health-port", str(port),
+            "--serial-prefix", DEMO_SERIAL_PREFIX,
             "--outages-per-day", "0.3", "--cover-openings-per-day", "0.05", "--tampering-per-day", "0.02",
         ],
         port=port,

@@ -30,6 +30,8 @@ def _failed(reason: str) -> Execution:
 def execute(meter: SimMeter, command: CommandMessage, firmware: FirmwareReceiver, now: datetime) -> Execution:
     if command.kind is CommandKind.FIRMWARE_UPGRADE:
         return _firmware(meter, command, firmware, now)
+    if command.kind is CommandKind.DELIVER_VEND:
+        return _vend_tokens(meter, command, now)
     try:
         given = params.params_model(command.kind).model_validate(command.params)
     except ValidationError as error:
@@ -47,6 +49,35 @@ def execute(meter: SimMeter, command: CommandMessage, firmware: FirmwareReceiver
         result: dict[str, Scalar] = {"accepted": status is AckStatus.DONE, "credit_kwh": str(meter.credit_kwh)}
         return Execution(status, "" if status is AckStatus.DONE else reason, result, events=events)
     return _setting(meter, given)
+
+
+def _vend_tokens(meter: SimMeter, command: CommandMessage, now: datetime) -> Execution:
+    """Each token in order, as if typed one after another; after a refusal the rest are not entered (a key
+    change pair or credit token after a refused one would fail anyway). The answer tells each token's fate."""
+    try:
+        vend = params.VendTokens.model_validate(command.params)
+    except ValidationError:
+        return _failed("bad vend tokens")
+    result: dict[str, Scalar] = {"bill": vend.bill, "tokens": len(vend.tokens)}
+    events: list[SimEvent] = []
+    refusal = ""
+    for position, token in enumerate(vend.tokens, start=1):
+        if refusal:
+            result[f"token_{position}"] = "not entered"
+            continue
+        _, reason, caused = meter.enter_token(token, now, via="remote")
+        events += caused
+        if reason == "accepted":
+            result[f"token_{position}"] = "accepted"
+        else:
+            result[f"token_{position}"] = f"rejected: {reason}"
+            refusal = f"token {position} of {len(vend.tokens)} rejected: {reason}"
+    result["accepted"] = sum(1 for position in range(1, len(vend.tokens) + 1)
+                             if result[f"token_{position}"] == "accepted")
+    result["credit_kwh"] = str(meter.credit_kwh)
+    if refusal:
+        return Execution(AckStatus.FAILED, refusal, result, events=events)
+    return Execution(AckStatus.DONE, result=result, events=events)
 
 
 def _relay(meter: SimMeter, kind: CommandKind, now: datetime) -> Execution:

@@ -9,6 +9,7 @@ import queue
 import random
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -35,6 +36,9 @@ from iot.sim.load import LoadProfile
 from iot.sim.meter import FaultRates, MeterSettings, SimEvent, SimMeter
 
 CONNECT_TIMEOUT_SECONDS = 60.0
+# Firmware keeps its answers to the last token commands: a resent command is answered, not entered again.
+TOKEN_COMMANDS = frozenset({CommandKind.DELIVER_TOKEN, CommandKind.DELIVER_VEND})
+REMEMBERED_TOKEN_ANSWERS = 1000
 Result = TypeVar("Result")
 ProvisionThing = Callable[[str, ThingKind, list[str]], Credentials]
 
@@ -85,6 +89,7 @@ class Fleet:
         self.stats = FleetStats()
         self._next_report: dict[str, datetime] = {}
         self._firmware: dict[str, FirmwareReceiver] = {}
+        self._token_answers: OrderedDict[str, Execution] = OrderedDict()
         self._inbox: queue.Queue[tuple[str, CommandMessage]] = queue.Queue()
         self._calls: queue.Queue[tuple[Callable[[], Any], Future[Any]]] = queue.Queue()
         self._loop_thread: int | None = None
@@ -216,8 +221,16 @@ class Fleet:
             self._publish_events(command.meter, meter.advance(now))
             if command.kind is not CommandKind.FIRMWARE_UPGRADE:
                 self._publish_ack(command, Execution(AckStatus.RECEIVED))
+            answered = self._token_answers.get(command.command_id)
+            if answered is not None:  # sent again (our answer was lost): the tokens were taken once already
+                self._publish_ack(command, answered)
+                continue
             receiver = self._firmware.setdefault(command.meter, FirmwareReceiver())
             execution = execute(meter, command, receiver, now)
+            if command.kind in TOKEN_COMMANDS:
+                self._token_answers[command.command_id] = execution
+                while len(self._token_answers) > REMEMBERED_TOKEN_ANSWERS:
+                    self._token_answers.popitem(last=False)
             self._publish_events(command.meter, execution.events)
             self._publish_ack(command, execution)
 

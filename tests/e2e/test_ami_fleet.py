@@ -20,6 +20,7 @@ from awscrt import mqtt
 
 from functions.commands.context import CommandContext
 from functions.commands.service import CommandRequest, create_task, task_view
+from functions.commands.targets import Targets
 from gridvend.auth.context import TenantContext
 from gridvend.iot import obis
 from gridvend.iot.messages import CommandKind, EventCode, ReadingMessage, wire_json
@@ -84,7 +85,7 @@ class Ami:
 
     def command(self, kind: CommandKind, meters: list[str], params: dict[str, Any] | None = None) -> dict[str, Any]:
         self.store  # noqa: B018 - points the model at our table
-        request = CommandRequest(kind=kind, targets={"meters": meters}, params=params or {}, timeout_seconds=20)
+        request = CommandRequest(kind=kind, targets=Targets(meters=meters), params=params or {}, timeout_seconds=20)
         return create_task(self.context, self.operator, request)
 
     def finished_task(self, task_id: str) -> dict[str, Any]:
@@ -145,7 +146,7 @@ def _running(env: dict[str, str], dynamodb_local: LocalEndpoint, moto_server: Lo
     cloud = LocalCloud(context, env, sweep_seconds=1.0, sweep_tenants=[tenant_id])
     cloud.start()
     config = FleetConfig(tenant_id=tenant_id, meters=FLEET_SIZE, speed=3600.0, report_seconds=3600.0,
-                         tick_seconds=0.2, backlog=timedelta(days=3), initial_credit_kwh=50)
+                         tick_seconds=0.2, backlog=timedelta(days=10), initial_credit_kwh=50)
     operator = TenantContext(tenant_id=tenant_id, user_id="e2e", username="e2e", permissions=frozenset({"*"}))
     fleet = Fleet(config, mqtt_broker.host, mqtt_broker.port, lambda *_: Credentials(Path(), Path(), Path()))
     harness = Ami(
@@ -168,7 +169,7 @@ def _running(env: dict[str, str], dynamodb_local: LocalEndpoint, moto_server: Lo
 
 def test_every_meter_of_the_fleet_reports_and_its_rollups_follow(ami: Ami) -> None:
     readings = ReadingRepository(ami.store, ami.tenant_id)
-    since, until = datetime.now(UTC) - timedelta(days=4), datetime.now(UTC)
+    since, until = ami.fleet.clock.start - timedelta(hours=1), datetime.now(UTC)
 
     def reporting() -> bool:
         return all(readings.between(serial, since, until, limit=2)[0] for serial in ami.fleet.meters)
@@ -309,7 +310,7 @@ def test_a_concentrator_relays_readings_and_commands_for_its_meters(ami: Ami) ->
         eventually(lambda: all(readings.between(serial, since, until, limit=1)[0] for serial in fleet.meters),
                    "readings of every meter behind the concentrator")
         ami.store  # noqa: B018 - points the model at our table
-        request = CommandRequest(kind=CommandKind.READ, targets={"concentrator": concentrator},
+        request = CommandRequest(kind=CommandKind.READ, targets=Targets(concentrator=concentrator),
                                  params={"obis": [obis.CREDIT]}, timeout_seconds=20)
         task = ami.finished_task(create_task(ami.context, ami.operator, request)["task_id"])
 

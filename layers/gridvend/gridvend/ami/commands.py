@@ -16,6 +16,7 @@ from gridvend.iot.messages import CommandKind
 from gridvend.iot.obis import obis_item
 
 FIRMWARE_CHUNK_BYTES = 4096
+MAX_VEND_TOKENS = 8
 Kwh = Annotated[Decimal, Field(ge=0, le=100000, decimal_places=3)]
 Rate = Annotated[int, Field(ge=1, le=4)]
 
@@ -107,6 +108,26 @@ class DeliverTokenParams(_Params):
         return digits
 
 
+class DeliverVendParams(_Params):
+    """What an operator gives: the vend's bill number. The cloud looks its tokens up when it sends."""
+
+    bill: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-/]{1,64}$")]
+
+
+class VendTokens(_Params):
+    """What the meter receives for a vend: its tokens in the order they must be entered (key change first)."""
+
+    bill: str
+    tokens: list[str] = Field(min_length=1, max_length=MAX_VEND_TOKENS)
+
+    @field_validator("tokens")
+    @classmethod
+    def _twenty_digits(cls, tokens: list[str]) -> list[str]:
+        if not all(re.fullmatch(r"\d{20}", token) for token in tokens):
+            raise ValueError("a token is 20 digits")
+        return tokens
+
+
 class FirmwareUpgradeParams(_Params):
     firmware_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]{1,40}$")]
 
@@ -138,8 +159,11 @@ PARAMS: dict[CommandKind, type[_Params]] = {
     CommandKind.SET_CT_PT_RATIO: CtPtRatioParams,
     CommandKind.CHANGE_PASSWORD: ChangePasswordParams,
     CommandKind.DELIVER_TOKEN: DeliverTokenParams,
+    CommandKind.DELIVER_VEND: DeliverVendParams,
     CommandKind.FIRMWARE_UPGRADE: FirmwareUpgradeParams,
 }
+UNSHADOWED = frozenset({CommandKind.CHANGE_PASSWORD, CommandKind.READ, CommandKind.DELIVER_TOKEN,
+                        CommandKind.DELIVER_VEND})
 SECRET_PARAMS: dict[CommandKind, tuple[str, ...]] = {CommandKind.CHANGE_PASSWORD: ("password",)}
 # Relay and parameter state a command sets, for the device shadow's desired section.
 DESIRED_RELAY = {
@@ -168,7 +192,7 @@ def desired_state(kind: CommandKind, params: _Params) -> dict[str, Any]:
     """What the command asks the meter to be, in the shadow's terms (empty: nothing shadowed)."""
     if kind in DESIRED_RELAY:
         return dict(DESIRED_RELAY[kind])
-    if kind is CommandKind.CHANGE_PASSWORD or kind in (CommandKind.READ, CommandKind.DELIVER_TOKEN):
+    if kind in UNSHADOWED:
         return {}
     if kind is CommandKind.FIRMWARE_UPGRADE:
         return {"firmware_id": getattr(params, "firmware_id", None)}

@@ -76,6 +76,7 @@ class CommandKind(StrEnum):
     SET_CT_PT_RATIO = "set_ct_pt_ratio"
     CHANGE_PASSWORD = "change_password"
     DELIVER_TOKEN = "deliver_token"
+    DELIVER_VEND = "deliver_vend"  # a vend's tokens, in order, from its bill number
     FIRMWARE_UPGRADE = "firmware_upgrade"
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
+import threading
+import uuid
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -12,12 +15,17 @@ from functions.common.master_key import secure_master_key
 from functions.vending.schemas import CreditTransfer, ModuleCreation
 from gridvend.auth.context import TenantContext
 from gridvend.errors import InvalidInput, Unprocessable
+from gridvend.iot.bridge_devices import DeviceRequest, DeviceResponse
+from gridvend.iot.bridge_transport import MqttBridgeTransport, MqttEndpoint
+from gridvend.iot.mqtt_publisher import CLOUD_COMMON_NAME, cloud_cert_paths
+from gridvend.secure.bridge_messages import BridgeRequest, BridgeResponse
+from gridvend.secure.bridge_module import BridgeSecureModule
 from gridvend.secure.credit import CreditTransferType, ModuleCredit
+from gridvend.secure.errors import SecureModuleUnavailable
 from gridvend.secure.interface import SecureModule
 from gridvend.secure.key_file import parse_key_file
 from gridvend.secure.software_module import SoftwareSecureModule
 from gridvend.secure.wrapped_key_store import JsonFileWrappedKeyStore
-from gridvend.store.guarded import commit
 from gridvend.store.items import ItemStore
 from gridvend.store.secure_modules import SecureModuleRecord, SecureModuleRepository
 
@@ -35,14 +43,78 @@ def _software_module(tenant_id: str, module_id: str) -> SoftwareSecureModule:
     )
 
 
+# A bridge-backed module is the secure module of an office, reached through the office's bridge agent over MQTT
+# (gridvend.iot.bridge_transport): the broker is GRIDVEND_MQTT_HOST/PORT with the cloud client's certificate
+# (GRIDVEND_PKI_DIR, or GRIDVEND_MQTT_CLOUD_CERT/KEY). One connection per process serves every tenant; each
+# request names its tenant and office, and only that office's agent receives it.
+BRIDGE_TIMEOUT_VARIABLE = "GRIDVEND_BRIDGE_TIMEOUT_SECONDS"
+IOT_CORE_LIMITS_VARIABLE = "GRIDVEND_MQTT_IOT_CORE_LIMITS"
+DEFAULT_BRIDGE_TIMEOUT_SECONDS = 10.0
+_bridge_lock = threading.Lock()
+_bridge_transports: list[MqttBridgeTransport] = []
+
+
+def _bridge_endpoint() -> MqttEndpoint:
+    env = os.environ
+    host, pki_dir = env.get("GRIDVEND_MQTT_HOST"), env.get("GRIDVEND_PKI_DIR")
+    if not host or not pki_dir:
+        raise SecureModuleUnavailable("bridge-backed secure modules are not reachable: no MQTT broker is configured")
+    cert, key = cloud_cert_paths(Path(pki_dir))
+    # IoT Core's endpoints need the client-side flow control; a local broker is slowed down by it.
+    limits = env.get(IOT_CORE_LIMITS_VARIABLE, "true" if host.endswith(".amazonaws.com") else "false")
+    return MqttEndpoint(
+        host=host,
+        port=int(env.get("GRIDVEND_MQTT_PORT", "8883")),
+        cert_path=cert,
+        key_path=key,
+        ca_path=Path(pki_dir) / "ca.pem",
+        client_id=f"{CLOUD_COMMON_NAME}-bridge-{uuid.uuid4().hex[:12]}",
+        iot_core_limits=limits.strip().lower() in ("1", "true", "yes"),
+    )
+
+
+def _bridge_transport() -> MqttBridgeTransport:
+    with _bridge_lock:
+        if not _bridge_transports:
+            timeout = float(os.environ.get(BRIDGE_TIMEOUT_VARIABLE, DEFAULT_BRIDGE_TIMEOUT_SECONDS))
+            transport = MqttBridgeTransport(_bridge_endpoint(), timeout_seconds=timeout)
+            transport.start()  # BridgeFailure (502) when the broker cannot be reached
+            _bridge_transports.append(transport)
+        return _bridge_transports[0]
+
+
+def _connected_bridge_transport() -> MqttBridgeTransport:
+    transport = _bridge_transport()
+    if not transport.subscribed.wait(DEFAULT_BRIDGE_TIMEOUT_SECONDS):
+        raise SecureModuleUnavailable("the cloud's connection to the bridge agents is down; try again shortly")
+    return transport
+
+
+def _over_mqtt(request: BridgeRequest) -> BridgeResponse:
+    return _connected_bridge_transport()(request)
+
+
+def bridge_device_call(request: DeviceRequest) -> DeviceResponse:
+    """A printer or card reader request to an office's bridge agent; BridgeTimeout when it does not answer."""
+    transport = _connected_bridge_transport()
+    return transport.device_call(request)
+
+
 def backend_for(tenant_id: str, record: SecureModuleRecord) -> SecureModule:
     if record.backend == "software":
         return _software_module(tenant_id, record.module_id)
+    if record.backend == "bridge":
+        if not record.office:
+            raise Unprocessable(f"secure module '{record.module_id}' is bridge-backed but names no office")
+        return BridgeSecureModule(_over_mqtt, tenant_id, record.office)
     raise Unprocessable(f"secure module '{record.module_id}' uses the {record.backend} backend, not reachable here")
 
 
 def clear_backends() -> None:
     _software_module.cache_clear()
+    with _bridge_lock:
+        while _bridge_transports:
+            _bridge_transports.pop().close()
 
 
 def _key_infos(module: SecureModule) -> list[dict[str, object]]:
@@ -59,6 +131,8 @@ class ModuleService:
         self.repository = SecureModuleRepository(store, ctx)
 
     def create(self, request: ModuleCreation) -> SecureModuleRecord:
+        if request.backend == "bridge" and not request.office:
+            raise InvalidInput.for_field("office", "a bridge-backed module is the module of an office: name it")
         record = SecureModuleRecord(
             module_id=request.id,
             name=request.name,
@@ -79,12 +153,11 @@ class ModuleService:
         return self.repository.save(current, replace(current, keys=_key_infos(module)), "load-key-file")
 
     def transfer_credit(self, module_id: str, transfer: CreditTransfer) -> SecureModuleRecord:
-        current = self.repository.require(module_id)
-        credit = ModuleCredit(Decimal(current.balance_tenths) / 10)
-        after = credit.transfer(CreditTransferType(transfer.type), transfer.energy_kwh)
-        delta = after.to_tenths() - current.balance_tenths
-        commit(self._store, [self.repository.credit_change(module_id, delta)])
-        return self.repository.require(module_id)
+        def balance_after(balance_tenths: int) -> int:
+            credit = ModuleCredit(Decimal(balance_tenths) / 10)
+            return credit.transfer(CreditTransferType(transfer.type), transfer.energy_kwh).to_tenths()
+
+        return self.repository.set_credit(module_id, balance_after, f"credit-{transfer.type}")
 
     def module_for_vend(self, sales_point_module_id: str | None) -> SecureModuleRecord:
         record = self.repository.get(sales_point_module_id) if sales_point_module_id else self.repository.default()

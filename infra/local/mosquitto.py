@@ -57,6 +57,8 @@ def config_text(pki_dir: Path, acl_path: Path, port: int, host: str = LOOPBACK) 
         "log_dest stdout\n"
         "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
         "connection_messages true\n"
+        # Small request/answer messages (bridge calls, commands) must not wait on delayed ACKs.
+        "set_tcp_nodelay true\n"
         f"acl_file {acl_path}\n"
         "\n"
         f"listener {port} {host}\n"

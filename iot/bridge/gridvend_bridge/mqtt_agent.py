@@ -1,7 +1,8 @@
 """The agent's connection to the cloud: MQTT 5 over mutual TLS with its own certificate.
 
 It takes requests only from its own request topic, answers each on the request's response topic
-(only if that lies under its own uplinks) with the request's correlation data, announces itself
+(only if that lies under its own uplinks) with the request's correlation data (at QoS 0, as the cloud
+sends its requests: see gridvend.iot.bridge_transport), announces itself
 and its devices on every connect, sends heartbeats, and pumps the journal's events to the cloud in
 order, removing each only when the broker has acknowledged it. Requests are carried out one at a
 time, in the order they came, by one worker thread.
@@ -68,6 +69,7 @@ class BridgeAgent:
         self._journal_wakeup = threading.Event()
         self._threads: list[threading.Thread] = []
         self.refused_requests = 0
+        self.unsent_answers = 0
         self._client = build_mqtt5_client(
             endpoint,
             self._on_publish,
@@ -153,8 +155,9 @@ class BridgeAgent:
                 self._journal_wakeup.set()
             topic = self._response_topic(incoming.response_topic)
             try:
-                self._publish_raw(topic, answer.body.encode(), incoming.correlation_data)
+                self._publish_raw(topic, answer.body.encode(), incoming.correlation_data, at_least_once=False)
             except Exception as failure:  # offline: the journal keeps what must not be lost
+                self.unsent_answers += 1
                 logger.warning(
                     "the answer could not be sent",
                     extra={"correlation_id": answer.correlation_id, "failure": type(failure).__name__},
@@ -218,17 +221,20 @@ class BridgeAgent:
     def _publish(self, topic: str, message: dict[str, JsonValue]) -> None:
         self._publish_raw(topic, json.dumps(message, separators=(",", ":")).encode(), None)
 
-    def _publish_raw(self, topic: str, payload: bytes, correlation_data: bytes | None) -> None:
+    def _publish_raw(
+        self, topic: str, payload: bytes, correlation_data: bytes | None, at_least_once: bool = True
+    ) -> None:
         from awscrt import mqtt5
 
         packet = mqtt5.PublishPacket(
             topic=topic,
             payload=payload,
-            qos=mqtt5.QoS.AT_LEAST_ONCE,
+            qos=mqtt5.QoS.AT_LEAST_ONCE if at_least_once else mqtt5.QoS.AT_MOST_ONCE,
             correlation_data_bytes=correlation_data,
             content_type="application/json",
         )
         completion = self._client.publish(packet).result(_PUBLISH_TIMEOUT_SECONDS)
-        puback = getattr(completion, "puback", None)
-        if puback is not None and int(puback.reason_code) >= 0x80:
-            raise ConnectionError(f"the broker refused the publish (reason {int(puback.reason_code)})")
+        # A QoS 1 publish completes with the broker's PUBACK; a QoS 0 one with an empty packet (no reason code).
+        reason_code = getattr(getattr(completion, "puback", None), "reason_code", None)
+        if reason_code is not None and int(reason_code) >= 0x80:
+            raise ConnectionError(f"the broker refused the publish (reason {int(reason_code)})")

@@ -102,7 +102,7 @@ class RequestHandler:
         except ValidationError as error:
             return self._invalid(correlation, _fields_of(error))
         if (request.tenant, request.office) != (self._tenant, self._office):
-            response = DeviceResponse.failure(
+            response = DeviceResponse.failed(
                 request.correlation_id,
                 DeviceErrorCode.WRONG_OFFICE,
                 f"this agent serves office {self._office} of tenant {self._tenant}",
@@ -114,7 +114,7 @@ class RequestHandler:
         try:
             result, event = self._perform(request)
         except DeviceFailure as failure:
-            response = DeviceResponse.failure(request.correlation_id, failure.code, failure.message)
+            response = DeviceResponse.failed(request.correlation_id, failure.code, failure.message)
             _log(request.op.value, request.correlation_id, failure.code)
             return Answer(request.correlation_id, response.model_dump_json(), False)
         body = DeviceResponse.success(request.correlation_id, result).model_dump_json()

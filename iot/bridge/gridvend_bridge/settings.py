@@ -11,6 +11,7 @@
     cert = "/etc/gridvend-bridge/bridge.pem"
     key = "/etc/gridvend-bridge/bridge.key"
     ca = "/etc/gridvend-bridge/ca.pem"
+    iot_core_limits = true      # IoT Core's client-side flow control; false for a local mosquitto
 
     [secure_module]             # optional
     port = "/dev/serial/by-id/usb-Silicon_Labs_CP2102-if00-port0"
@@ -51,6 +52,7 @@ class MqttSettings(_Section):
     key: Path
     ca: Path | None = None
     client_id: str | None = None
+    iot_core_limits: bool = True
 
 
 class SecureModuleSettings(_Section):
@@ -97,7 +99,8 @@ class AgentSettings(_Section):
 
     def mqtt_endpoint(self) -> MqttEndpoint:
         client_id = self.mqtt.client_id or bridge_common_name(self.tenant, self.office).replace("/", ":")
-        return MqttEndpoint(self.mqtt.host, self.mqtt.port, self.mqtt.cert, self.mqtt.key, self.mqtt.ca, client_id)
+        mqtt = self.mqtt
+        return MqttEndpoint(mqtt.host, mqtt.port, mqtt.cert, mqtt.key, mqtt.ca, client_id, mqtt.iot_core_limits)
 
 
 def load_settings(path: Path) -> AgentSettings:

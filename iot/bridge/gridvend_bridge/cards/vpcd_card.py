@@ -1,5 +1,7 @@
 """Puts an EmulatedCard into vsmartcard's virtual PC/SC reader (vpcd), so the PC/SC backend can be
-tested end to end with pcscd: vpcd listens on a TCP port and this client plays the card.
+tested end to end with pcscd: vpcd listens on a TCP port and this client plays the card. vpcd listens on
+every interface (see network_namespace.py): give the namespace of a pcscd run in a network namespace of its
+own, and the card connects from inside it.
 
 vpcd's protocol: each message is a 2-byte big-endian length and its bytes; a 1-byte message is a
 control (0 power off, 1 power on, 2 reset, 4 send the ATR), anything longer is a command APDU.
@@ -12,22 +14,28 @@ import contextlib
 import socket
 import struct
 import threading
+from pathlib import Path
 
 from gridvend_bridge.cards.emulated_card import ATR, EmulatedCard
+from gridvend_bridge.cards.network_namespace import in_namespace
 
 _POWER_OFF, _POWER_ON, _RESET, _GET_ATR = 0, 1, 2, 4
 
 
 class VpcdCard:
-    def __init__(self, card: EmulatedCard, host: str, port: int) -> None:
+    def __init__(self, card: EmulatedCard, host: str, port: int, namespace: Path | None = None) -> None:
         self._card = card
         self._address = (host, port)
+        self._namespace = namespace
         self._socket: socket.socket | None = None
         self._thread: threading.Thread | None = None
 
     def insert(self, timeout_seconds: float = 10.0) -> None:
         """Connect to vpcd: the reader now holds the card."""
-        self._socket = socket.create_connection(self._address, timeout=timeout_seconds)
+        def connect() -> socket.socket:
+            return socket.create_connection(self._address, timeout=timeout_seconds)
+
+        self._socket = connect() if self._namespace is None else in_namespace(self._namespace, connect)
         self._socket.settimeout(None)
         self._thread = threading.Thread(target=self._serve, args=(self._socket,), name="vpcd-card", daemon=True)
         self._thread.start()

@@ -1,7 +1,8 @@
 """Requests for an office's devices other than the secure module: the voucher printer and the IC
 card reader. They travel on the same topics as the secure module's BridgeRequests, told apart by
-`op`, with the same envelope: {version, op, args, correlation_id, office, tenant}; answers are
-{version, correlation_id, ok, result} or {..., ok: false, error: {code, message}}.
+`op`, with the same envelope: {version, op, args, correlation_id, office, tenant}; answers are the
+bridge's one answer envelope (BridgeAnswer), {version, correlation_id, ok, result} or {..., ok: false,
+error: {code, message}}.
 
 Arguments per operation:
     print_voucher   {"voucher": Voucher}                 -> {"printed_at", "receipt_no"}
@@ -16,12 +17,12 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Literal, Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 from gridvend.iot.bridge_cards import CardContent, CardRead, PurchaseWrite
-from gridvend.secure.bridge_messages import BRIDGE_SCHEMA_VERSION
+from gridvend.secure.bridge_messages import BRIDGE_SCHEMA_VERSION, BridgeAnswer
 
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
 _TOKEN = r"^[0-9]{20}$"
@@ -67,28 +68,12 @@ class DeviceError(BaseModel):
     message: str = Field(default="", max_length=1000)
 
 
-class DeviceResponse(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    version: Literal[1] = BRIDGE_SCHEMA_VERSION
-    correlation_id: str = Field(pattern=_NAME)
-    ok: bool
-    result: JsonValue = None
-    error: DeviceError | None = None
-
-    @model_validator(mode="after")
-    def _result_or_error(self) -> Self:
-        if self.ok == (self.error is not None):
-            raise ValueError("a response is ok with a result, or not ok with an error")
-        return self
+class DeviceResponse(BridgeAnswer[DeviceError]):
+    """The answer to a printer or card reader request: the bridge's one envelope, with a DeviceError."""
 
     @classmethod
-    def success(cls, correlation_id: str, result: Any) -> DeviceResponse:
-        return cls(correlation_id=correlation_id, ok=True, result=result)
-
-    @classmethod
-    def failure(cls, correlation_id: str, code: DeviceErrorCode, message: str = "") -> DeviceResponse:
-        return cls(correlation_id=correlation_id, ok=False, error=DeviceError(code=code, message=message[:1000]))
+    def failed(cls, correlation_id: str, code: DeviceErrorCode, message: str = "") -> DeviceResponse:
+        return cls.failure(correlation_id, DeviceError(code=code, message=message[:1000]))
 
 
 class VoucherLine(BaseModel):

@@ -1,8 +1,12 @@
 """The cloud's side of the bridge: requests to an office's bridge agent over MQTT 5 and their answers.
 
-Each request is published (QoS 1) to the office's request topic with a response topic and random
+Each request is published to the office's request topic with a response topic and random
 correlation data; the answer is the message on that response topic carrying the same correlation
-data. A request also expires on the broker when its wait is over, so an agent that comes back
+data. Requests and answers go at QoS 0: the answer is the acknowledgement, a lost one ends in the
+timeout like a silent agent, and the agent keeps every answer that made or changed something by
+correlation id. (QoS 1 added a PUBACK to each leg, and those small writes behind each other on
+sockets without TCP_NODELAY waited for delayed ACKs: ~90 ms per round trip instead of ~2 ms.)
+A request also expires on the broker when its wait is over, so an agent that comes back
 online later never acts on it. No answer in time: TimeoutError for the secure module (which
 BridgeSecureModule turns into BridgeTimeout), BridgeTimeout for device requests.
 
@@ -21,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from gridvend.iot.bridge_devices import DeviceRequest, DeviceResponse
 from gridvend.iot.bridge_topics import (
@@ -42,7 +48,11 @@ _CONNECT_TIMEOUT_SECONDS = 15.0
 @dataclass(frozen=True)
 class MqttEndpoint:
     """Where and as whom to connect: the broker (IoT Core's data endpoint, or the local mosquitto)
-    and the client certificate, its key and the CA that signed the broker's certificate."""
+    and the client certificate, its key and the CA that signed the broker's certificate.
+
+    `iot_core_limits` keeps to IoT Core's per-connection limits on the client side (awscrt's flow
+    control: at most 100 publishes a second, which it enforces by spacing every publish 10 ms
+    apart); a broker without those limits, such as the local mosquitto, needs it off."""
 
     host: str
     port: int
@@ -50,6 +60,7 @@ class MqttEndpoint:
     key_path: Path
     ca_path: Path | None
     client_id: str
+    iot_core_limits: bool = True
 
 
 def build_mqtt5_client(
@@ -72,6 +83,11 @@ def build_mqtt5_client(
         pri_key_filepath=str(endpoint.key_path),
         ca_filepath=str(endpoint.ca_path) if endpoint.ca_path else None,
         client_id=endpoint.client_id,
+        extended_validation_and_flow_control_options=(
+            mqtt5.ExtendedValidationAndFlowControlOptions.AWS_IOT_CORE_DEFAULTS
+            if endpoint.iot_core_limits
+            else mqtt5.ExtendedValidationAndFlowControlOptions.NONE
+        ),
         offline_queue_behavior=mqtt5.ClientOperationQueueBehaviorType.FAIL_ALL_ON_DISCONNECT,
         min_reconnect_delay_ms=min_reconnect_delay_ms,
         max_reconnect_delay_ms=max_reconnect_delay_ms,
@@ -156,13 +172,19 @@ class MqttBridgeTransport:
         answer = self.send_raw(request.tenant, request.office, request.model_dump_json())
         if answer is None:
             raise TimeoutError(f"no answer from the bridge agent of office {request.office}")
-        return BridgeResponse.model_validate(answer)
+        try:
+            return BridgeResponse.model_validate(answer)
+        except ValidationError:
+            raise BridgeFailure(f"the bridge agent of office {request.office} answered out of schema") from None
 
     def device_call(self, request: DeviceRequest) -> DeviceResponse:
         answer = self.send_raw(request.tenant, request.office, request.model_dump_json())
         if answer is None:
             raise BridgeTimeout(request.office, request.op.value, request.correlation_id)
-        return DeviceResponse.model_validate(answer)
+        try:
+            return DeviceResponse.model_validate(answer)
+        except ValidationError:
+            raise BridgeFailure(f"the bridge agent of office {request.office} answered out of schema") from None
 
     def send_raw(self, tenant: str, office: str, request_json: str) -> dict[str, Any] | None:
         """Send any request text to the office's agent; its answer as a dict, or None in time."""
@@ -177,7 +199,7 @@ class MqttBridgeTransport:
             packet = mqtt5.PublishPacket(
                 topic=topics.request,
                 payload=request_json.encode(),
-                qos=mqtt5.QoS.AT_LEAST_ONCE,
+                qos=mqtt5.QoS.AT_MOST_ONCE,
                 response_topic=topics.response,
                 correlation_data_bytes=correlation,
                 content_type="application/json",

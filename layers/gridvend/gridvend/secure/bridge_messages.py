@@ -9,7 +9,7 @@ Arguments and results per operation are in bridge_codec.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal, Self
+from typing import Any, Generic, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
@@ -66,14 +66,21 @@ class BridgeError(BaseModel):
     key: ErrorKey | None = None
 
 
-class BridgeResponse(BaseModel):
+ErrorT = TypeVar("ErrorT", bound=BaseModel)
+
+
+class BridgeAnswer(BaseModel, Generic[ErrorT]):
+    """The one answer envelope of the bridge, for every device behind it: {version, correlation_id, ok,
+    result} or {version, correlation_id, ok: false, error}. The secure module's answers carry a BridgeError
+    (BridgeResponse), the printer's and card reader's a DeviceError (gridvend.iot.bridge_devices)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     version: Literal[1] = BRIDGE_SCHEMA_VERSION
     correlation_id: str = Field(pattern=_NAME)
     ok: bool
     result: JsonValue = None
-    error: BridgeError | None = None
+    error: ErrorT | None = None
 
     @model_validator(mode="after")
     def _result_or_error(self) -> Self:
@@ -82,9 +89,13 @@ class BridgeResponse(BaseModel):
         return self
 
     @classmethod
-    def success(cls, correlation_id: str, result: Any) -> BridgeResponse:
+    def success(cls, correlation_id: str, result: Any) -> Self:
         return cls(correlation_id=correlation_id, ok=True, result=result)
 
     @classmethod
-    def failure(cls, correlation_id: str, error: BridgeError) -> BridgeResponse:
+    def failure(cls, correlation_id: str, error: ErrorT) -> Self:
         return cls(correlation_id=correlation_id, ok=False, error=error)
+
+
+class BridgeResponse(BridgeAnswer[BridgeError]):
+    """The answer to a secure module operation."""

@@ -1,6 +1,8 @@
 """Vend latency and throughput against DynamoDB Local through VendService, with the floor measured in the same run:
 the bare TransactWriteItems of the very items each vend committed (same keys moved to a floor tenant, conditions
-left out), so the ratio shows what the vend adds on top of its one unavoidable transaction.
+left out), so the ratio shows what the vend adds on top of its one unavoidable transaction. A second reference adds
+one BatchGetItem of the keys the vend read: the least a vend that reads anything can take. Each vend's floor runs
+right after it, so that load from other processes on the machine weighs on vend and floor alike.
 
 Run: PYTHONPATH=. .venv/bin/python bench/bench_vend.py [--vends 200] [--meters 4]
 Starts its own DynamoDB Local (as the test fixtures do) and stops it at the end. Prints figures only; it never
@@ -17,6 +19,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -48,17 +51,31 @@ class Recorder:
     """Counts the store's reads and keeps each transaction's operations, without changing what the store does."""
 
     def __init__(self, store: ItemStore) -> None:
-        self.reads = 0
+        self.reads = 0  # read round trips: a GetItem, Query or BatchGetItem each
+        self.items_asked = 0  # keys asked by those reads (a query counts one)
         self.active = True
         self.transactions: list[list[WriteOp]] = []
+        self.batches: list[list[tuple[str, str]]] = []  # the keys of each BatchGetItem
         original_get, original_query, original_transact = store.get, store.query, store.transact
+        original_batch_get = store.batch_get
+
+        def counted(items: int) -> None:
+            if self.active:
+                self.reads += 1
+                self.items_asked += items
 
         def get(*args: Any, **kwargs: Any) -> Any:
-            self.reads += 1
+            counted(1)
             return original_get(*args, **kwargs)
 
+        def batch_get(keys: Sequence[tuple[str, str]]) -> Any:
+            counted(len(keys))
+            if self.active:
+                self.batches.append(list(keys))
+            return original_batch_get(keys)
+
         def query(*args: Any, **kwargs: Any) -> Any:
-            self.reads += 1
+            counted(1)
             return original_query(*args, **kwargs)
 
         def transact(operations: Sequence[WriteOp]) -> None:
@@ -66,7 +83,7 @@ class Recorder:
                 self.transactions.append(list(operations))
             original_transact(operations)
 
-        for name, wrapper in (("get", get), ("query", query), ("transact", transact)):
+        for name, wrapper in (("get", get), ("batch_get", batch_get), ("query", query), ("transact", transact)):
             setattr(store, name, wrapper)
 
 
@@ -124,18 +141,35 @@ def moved(operation: WriteOp, move: Callable[[str], str]) -> WriteOp:
     return operation
 
 
-def time_floor(store: ItemStore, transactions: list[list[WriteOp]], tenant_prefix: str) -> list[float]:
+@dataclass
+class Timings:
+    vend: list[float] = field(default_factory=list)
+    floor: list[float] = field(default_factory=list)
+    floor_with_read: list[float] = field(default_factory=list)
+
+
+def time_interleaved(
+    store: ItemStore, service: VendService, recorder: Recorder, serials: list[str], count: int, tenant_prefix: str
+) -> Timings:
+    """Each vend, then the bare transaction of its items, then one BatchGetItem of its keys and that transaction."""
     floor_prefix = f"T#floor{uuid.uuid4().hex[:10]}#"
 
     def move(key: str) -> str:
         return key.replace(tenant_prefix, floor_prefix, 1)
 
-    timings = []
-    for operations in transactions:
-        copied = [moved(operation, move) for operation in operations]
+    timings = Timings()
+    for number in range(count):
+        recorder.active = True
+        timings.vend += time_vends(service, serials[number % len(serials) :], 1)
+        recorder.active = False
+        copied = [moved(operation, move) for operation in recorder.transactions[-1]]
         began = time.perf_counter()
         store.transact(copied)
-        timings.append(time.perf_counter() - began)
+        timings.floor.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        store.batch_get(recorder.batches[-1])
+        store.transact(copied)
+        timings.floor_with_read.append(time.perf_counter() - began)
     return timings
 
 
@@ -153,16 +187,18 @@ def run(store: DynamoItemStore, vends: int, meters: int) -> None:
     service = VendService(store, ctx, tenant_terms(ctx))
     time_vends(service, serials, WARM_UP_VENDS)
     recorder = Recorder(store)
-    timings = time_vends(service, serials, vends)
-    recorder.active = False
-    reads = recorder.reads
+    timings = time_interleaved(store, service, recorder, serials, vends, ctx.key_prefix)
     transactions = recorder.transactions
     operations = sum(len(ops) for ops in transactions) / max(1, len(transactions))
-    floor = time_floor(store, transactions, ctx.key_prefix)
-    print(f"{vends} vends to {meters} meters; {reads / vends:.1f} reads and {operations:.1f} transaction items a vend")
-    vend_p50 = report("vend (VendService.vend)", timings)
-    floor_p50 = report("floor (bare TransactWriteItems)", floor)
+    print(
+        f"{vends} vends to {meters} meters; a vend: {recorder.reads / vends:.2f} read round trips "
+        f"({recorder.items_asked / vends:.1f} items asked), {operations:.1f} transaction items"
+    )
+    vend_p50 = report("vend (VendService.vend)", timings.vend)
+    floor_p50 = report("floor (bare TransactWriteItems)", timings.floor)
+    read_p50 = report("floor + 1 BatchGetItem (same keys)", timings.floor_with_read)
     print(f"ratio p50 vend / floor: {vend_p50 / floor_p50:.2f}  (goal: within 1.5)")
+    print(f"ratio p50 vend / (floor + 1 read): {vend_p50 / read_p50:.2f}")
 
 
 def main(argv: list[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functions.archives.routes.devices import BindRequest
 from functions.common.openapi import OpenApiBuilder
+from functions.vending.credit_refunds import CreditRefundRequest
 from functions.vending.routes.secure_modules import KeyFileUpload
 from functions.vending.schemas import CreditTransfer, ModuleCreation, VendRequest
 from gridvend.imports.schemas import ImportRequest
@@ -19,6 +20,10 @@ def describe_vending_api(spec: OpenApiBuilder) -> None:
         "Sell: a receipt with tokens; header Idempotency-Key (one per payment)",
         body=VendRequest,
         success=201,
+    )
+    spec.operation(
+        "POST", "/v1/vends/quote", "Quote: the breakdown and energy a sale with this body would have; sells nothing",
+        body=VendRequest,
     )
     spec.operation("GET", "/v1/vends", "Token enquiry: vends of a meter, newest first (meter, limit, cursor)")
     spec.operation("GET", "/v1/vends/{bill_number}", "Show a vend", parameters=["bill_number"])
@@ -40,6 +45,27 @@ def describe_vending_api(spec: OpenApiBuilder) -> None:
         "Replace, add or decrease the module's credit",
         body=CreditTransfer,
         parameters=["module_id"],
+    )
+    spec.operation(
+        "POST",
+        "/v1/meters/{serial}/credit-refunds",
+        "Pay back a meter's carried credit in cash (all, or amount), with no vend behind it",
+        body=CreditRefundRequest,
+        parameters=["serial"],
+        success=201,
+    )
+    spec.operation(
+        "GET",
+        "/v1/meters/{serial}/credit-refunds",
+        "Carried-credit refunds of a meter, newest first",
+        parameters=["serial"],
+    )
+    spec.operation(
+        "POST",
+        "/v1/meters/{serial}/remainder-token",
+        "A replaced meter's remainder as a token of its own for the new meter; header Idempotency-Key",
+        parameters=["serial"],
+        success=201,
     )
 
 

@@ -35,8 +35,10 @@ class ConfirmationRequired(Unprocessable):
     title = "Confirmation required"
 
 
-def _shown(archives: ArchiveRepository, kind_name: str, record_id: str, decimals: int, field: str) -> dict[str, Any]:
-    record = archives.get(kind_name, record_id)
+def shown_record(
+    archives: ArchiveRepository, kind_name: str, record_id: str, decimals: int, field: str
+) -> dict[str, Any]:
+    record = archives.recent(kind_name, record_id)
     if record is None:
         raise Unprocessable(f"the contract's {field} '{record_id}' no longer exists")
     return from_stored(archive_kind(kind_name).schema, record.data, decimals)
@@ -71,10 +73,10 @@ class VendInputs:
         tenant: TenantTerms,
     ) -> VendInputs:
         decimals = tenant.decimals
-        tariff = _shown(archives, "tariffs", contract.tariff_id, decimals, "tariff")
-        customer_type = _shown(archives, "customer-types", contract.customer_type_id, decimals, "customer type")
+        tariff = shown_record(archives, "tariffs", contract.tariff_id, decimals, "tariff")
+        customer_type = shown_record(archives, "customer-types", contract.customer_type_id, decimals, "customer type")
         charge_items = {
-            item_id: _shown(archives, "charge-items", item_id, decimals, "charge item")
+            item_id: shown_record(archives, "charge-items", item_id, decimals, "charge item")
             for item_id in customer_type.get("charge_item_ids", [])
         }
         last = datetime.fromisoformat(state.last_purchase_local) if state.last_purchase_local else None
@@ -99,7 +101,7 @@ class VendInputs:
                 decimals=decimals, warn_amount=tenant.warn_amount, hoarding_limit=contract.hoarding_limit
             ),
         )
-        term = archives.get_by_code("payment-terms", request.payment_term)
+        term = archives.recent_by_code("payment-terms", request.payment_term)
         if term is None:
             raise InvalidInput.for_field("payment_term", f"no payment term '{request.payment_term}'")
         if term.data.get("needs_bank_details") and not (request.cheque_number or request.bank_id):
@@ -140,34 +142,12 @@ class PricedVend:
             version=state.version,
         )
 
-    def receipt(
-        self,
-        *,
-        bill_number: str,
-        tokens: list[str],
-        meter: str,
-        tid: int,
-        sales_point: str,
-        operator: str,
-        utc_time: str,
-        local_time: str,
-        idempotency_key: str,
-        migrated: bool,
-    ) -> dict[str, Any]:
+    def priced_fields(self) -> dict[str, Any]:
+        """The money part of a receipt (and of a quote): breakdown and payment."""
         vend = self.breakdown
         decimals = self.inputs.context.policy.decimals
-        contract = self.inputs.contract
         payment = self.inputs.payment
         return {
-            "bill_number": bill_number,
-            "status": "issued",
-            "customer": {"code": contract.customer_code, "name": contract.customer_name},
-            "meter": meter,
-            "tid": tid,
-            "tokens": tokens,
-            "tokens_grouped": [grouped_token(token) for token in tokens],
-            "energy_kwh": str(vend.energy_kwh),
-            "currency": self.inputs.currency,
             "breakdown": {
                 "amount": str(vend.amount),
                 "charges": [
@@ -187,6 +167,46 @@ class PricedVend:
                 "cheque_number": payment.cheque_number,
                 "bank_id": payment.bank_id,
             },
+        }
+
+    def quote(self, meter: str) -> dict[str, Any]:
+        contract = self.inputs.contract
+        return {
+            "meter": meter,
+            "customer": {"code": contract.customer_code, "name": contract.customer_name},
+            "energy_kwh": str(self.breakdown.energy_kwh),
+            "currency": self.inputs.currency,
+            "needs_confirmation": self.breakdown.needs_confirmation,
+            **self.priced_fields(),
+        }
+
+    def receipt(
+        self,
+        *,
+        bill_number: str,
+        tokens: list[str],
+        meter: str,
+        tid: int,
+        sales_point: str,
+        operator: str,
+        utc_time: str,
+        local_time: str,
+        idempotency_key: str,
+        migrated: bool,
+    ) -> dict[str, Any]:
+        vend = self.breakdown
+        contract = self.inputs.contract
+        return {
+            "bill_number": bill_number,
+            "status": "issued",
+            "customer": {"code": contract.customer_code, "name": contract.customer_name},
+            "meter": meter,
+            "tid": tid,
+            "tokens": tokens,
+            "tokens_grouped": [grouped_token(token) for token in tokens],
+            "energy_kwh": str(vend.energy_kwh),
+            "currency": self.inputs.currency,
+            **self.priced_fields(),
             "key_change": migrated,
             "sales_point": sales_point,
             "operator": operator,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -26,6 +26,7 @@ class VendRequest(BaseModel):
     bank_id: Annotated[str, StringConstraints(max_length=40)] | None = None
     sales_point_id: Annotated[str, StringConstraints(max_length=40)] | None = None
     confirmed: bool = False
+    deliver: Literal["remote"] | None = None  # "remote": the tokens also go straight to the meter (a task)
 
     @model_validator(mode="after")
     def _amount_or_energy(self) -> VendRequest:

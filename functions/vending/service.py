@@ -22,24 +22,26 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from functions.vending.modules import ModuleService, backend_for
-from functions.vending.pricing import VendInputs, price_vend
+from functions.vending.pricing import PricedVend, VendInputs, price_vend
+from functions.vending.sale_reads import Numbering, SaleReads
 from functions.vending.schemas import VendRequest
 from gridvend.auth.context import TenantContext
 from gridvend.bills.numbering import NumberingRule, counter_period, format_number
+from gridvend.customers.vending_view import VendingContract
 from gridvend.errors import Conflict, InvalidInput, Unprocessable
 from gridvend.meters.model import Meter
 from gridvend.meters.states import MeterState
 from gridvend.money import to_minor
 from gridvend.store.archives import ArchiveRepository
 from gridvend.store.bills import BillRepository
-from gridvend.store.contracts import ContractRepository
 from gridvend.store.guarded import Busy, Guarded, commit
 from gridvend.store.items import ItemStore
-from gridvend.store.meters import MeterRepository
+from gridvend.store.secure_modules import SecureModuleRecord
 from gridvend.store.vends import (
     BillNumberTaken,
     DayTally,
     IdempotencyKeyTaken,
+    MeterVendState,
     VendRepository,
     VendStateMoved,
 )
@@ -92,11 +94,7 @@ class VendService:
         self._store = store
         self._ctx = ctx
         self._tenant = tenant
-        self._vends = VendRepository(store, ctx)
-        self._meters = MeterRepository(store, ctx)
-        self._contracts = ContractRepository(store, ctx, tenant.decimals)
         self._archives = ArchiveRepository(store, ctx)
-        self._bills = BillRepository(store, ctx)
         self._modules = ModuleService(store, ctx)
 
     def vend(
@@ -112,29 +110,95 @@ class VendService:
         `channel` tags the receipt (e.g. "agent", "vendor", "mobile-money"); `extra_operations` adds the
         caller's guarded writes to the vend's transaction."""
         print_ = fingerprint(request)
+        sales_point = self.sales_point_of(request.sales_point_id)
         for attempt in range(MAX_ATTEMPTS):
-            earlier = self._replay(idempotency_key, print_)
+            moment = now or datetime.now(UTC)
+            reads = self.sale_reads(request.meter, idempotency_key, moment, sales_point)
+            earlier = self.replay(reads.vends, idempotency_key, print_)
             if earlier is not None:
                 return earlier, False
             try:
-                moment = now or datetime.now(UTC)
-                return self._attempt(request, idempotency_key, print_, moment, extra_operations, channel), True
+                receipt = self._attempt(reads, request, idempotency_key, print_, moment, extra_operations, channel)
+                return receipt, True
             except (VendStateMoved, CounterTaken, BillNumberTaken, Busy):
                 time.sleep(min(0.2, 0.005 * (attempt + 1)) * secrets.randbelow(100) / 100)
             except IdempotencyKeyTaken:
                 continue
         raise Conflict("the meter is too busy right now; retry with the same idempotency key")
 
-    def _replay(self, idempotency_key: str, print_: str) -> dict[str, Any] | None:
-        record = self._vends.idempotent_vend(idempotency_key)
+    @property
+    def archives(self) -> ArchiveRepository:
+        return self._archives
+
+    def sale_reads(
+        self, serial: str, idempotency_key: str, now_utc: datetime, sales_point: str | None = None
+    ) -> SaleReads:
+        """One batch read of what changes per sale (the archives and module come from the read cache)."""
+        sales_point = sales_point or self.sales_point_of(None)
+        rule = self._numbering_rule()
+        period = counter_period(rule, self.local(now_utc).date())
+        counter_code = rule.code if "sales_point" not in rule.parts else f"{rule.code}#{sales_point}"
+        return SaleReads(
+            self._store,
+            self._ctx,
+            self._tenant.decimals,
+            serial=serial,
+            idempotency_key=idempotency_key,
+            numbering=Numbering(rule, period, counter_code),
+        )
+
+    def local(self, now_utc: datetime) -> datetime:
+        return now_utc.astimezone(ZoneInfo(self._tenant.timezone)).replace(tzinfo=None)
+
+    def selling_module(self, sales_point: str | None = None) -> SecureModuleRecord:
+        """The sales point's own module if it names one, else the tenant's default. Which module sells changes
+        rarely (read cache); its credit is drawn with a condition, never from this record."""
+        place = self._archives.recent("sales-points", sales_point) if sales_point else None
+        own_module = str(place.data.get("secure_module_id") or "") if place else ""
+        if own_module:
+            record = self._modules.repository.recent(own_module)
+            if record is None:
+                raise Unprocessable(f"sales point '{sales_point}' names secure module '{own_module}', which is gone")
+            return record
+        return self._modules.repository.recent_default() or self._modules.module_for_vend(None)
+
+    def replay(self, vends: VendRepository, idempotency_key: str, print_: str) -> dict[str, Any] | None:
+        record = vends.idempotent_vend(idempotency_key)
         if record is None:
             return None
         if record["fingerprint"] != print_:
             raise Conflict("this idempotency key was used for a different vend request")
-        return self._vends.require(record["bill_number"])
+        return vends.require(record["bill_number"])
+
+    def quote(self, request: VendRequest, now: datetime | None = None) -> dict[str, Any]:
+        """What the sale would be (breakdown, energy, change) if made now; nothing is made or written."""
+        moment = now or datetime.now(UTC)
+        reads = self.sale_reads(request.meter, "quote-only", moment)
+        confirmed = request.model_copy(update={"confirmed": True})
+        meter, _, _, priced = self._priced(reads, confirmed, self.local(moment))
+        return priced.quote(meter.serial)
+
+    def _priced(
+        self, reads: SaleReads, request: VendRequest, local_now: datetime
+    ) -> tuple[Meter, VendingContract, MeterVendState, PricedVend]:
+        """The sale priced from the batch read, after the refusals a meter or contract can cause."""
+        meter = reads.meters.require(request.meter)
+        if meter.state is not MeterState.IN_SERVICE:
+            raise Unprocessable(f"meter '{meter.serial}' is not in service (it is {meter.state.value})")
+        contract = reads.contracts.active_for_meter(meter.serial)
+        if contract is None:
+            raise Unprocessable(f"meter '{meter.serial}' has no contract")
+        reads.remember_customer(contract.customer_code)
+        contract.require_vendable()
+        if contract.pay_type.value != "prepaid":
+            raise Unprocessable(f"meter '{meter.serial}' is postpaid: it settles its frozen bill, no token")
+        state = reads.vends.state(meter.serial)
+        inputs = VendInputs.gather(self._archives, contract, state, request, local_now, self._tenant)
+        return meter, contract, state, price_vend(inputs)
 
     def _attempt(
         self,
+        reads: SaleReads,
         request: VendRequest,
         idempotency_key: str,
         print_: str,
@@ -142,21 +206,10 @@ class VendService:
         extra_operations: ExtraOperations | None = None,
         channel: str | None = None,
     ) -> dict[str, Any]:
-        meter = self._meters.require(request.meter)
-        if meter.state is not MeterState.IN_SERVICE:
-            raise Unprocessable(f"meter '{meter.serial}' is not in service (it is {meter.state.value})")
-        contract = self._contracts.active_for_meter(meter.serial)
-        if contract is None:
-            raise Unprocessable(f"meter '{meter.serial}' has no contract")
-        contract.require_vendable()
-        if contract.pay_type.value != "prepaid":
-            raise Unprocessable(f"meter '{meter.serial}' is postpaid: it settles its frozen bill, no token")
-        local_now = now_utc.astimezone(ZoneInfo(self._tenant.timezone)).replace(tzinfo=None)
-        state = self._vends.state(meter.serial)
-        inputs = VendInputs.gather(self._archives, contract, state, request, local_now, self._tenant)
-        priced = price_vend(inputs)
-        sales_point = self._sales_point(request)
-        module_record = self._modules.module_for_vend(None)
+        local_now = self.local(now_utc)
+        meter, contract, state, priced = self._priced(reads, request, local_now)
+        sales_point = self.sales_point_of(request.sales_point_id)
+        module_record = self.selling_module(sales_point)
         module = backend_for(self._ctx.tenant_id, module_record)
 
         identity = identity_of(meter.identity)
@@ -166,7 +219,7 @@ class VendService:
             new_identity = rolled_over(identity)
             tokens += module.key_change(identity, new_identity)
             migrated = meter.identity | {"base_date": new_identity.base_date, "krn": new_identity.krn}
-            meter_changes = self._meters.changes_operations([(meter, _with_identity(meter, migrated))])
+            meter_changes = reads.meters.changes_operations([(meter, _with_identity(meter, migrated))])
             identity = new_identity
         # A rollover clears the meter's memory of used TIDs: numbering starts again from the new base date.
         last_tid = None if meter_changes else state.last_tid
@@ -178,11 +231,9 @@ class VendService:
             module.issue_token(identity, CreditToken(subclass=0, tid=tid, random=secrets.randbelow(16), amount=energy))
         )
 
-        rule = self._numbering_rule()
-        period = counter_period(rule, local_now.date())
-        counter_code = rule.code if "sales_point" not in rule.parts else f"{rule.code}#{sales_point}"
-        serial_read = self._bills.counter(counter_code, period)
-        bill_number = format_number(rule, serial_read + 1, local_now.date(), sales_point_code=sales_point)
+        numbering = reads.numbering
+        serial_read = reads.bills.counter(numbering.counter_code, numbering.period)
+        bill_number = format_number(numbering.rule, serial_read + 1, local_now.date(), sales_point_code=sales_point)
         receipt = priced.receipt(
             bill_number=bill_number,
             tokens=tokens,
@@ -211,7 +262,7 @@ class VendService:
         )
         extra = extra_operations(receipt) if extra_operations else []  # it may add its own fields to the receipt
         operations = [
-            *self._vends.vend_operations(
+            *reads.vends.vend_operations(
                 idempotency_key=idempotency_key,
                 fingerprint=print_,
                 receipt=receipt,
@@ -225,8 +276,8 @@ class VendService:
                 tally=tally,
             ),
             self._modules.repository.credit_change(module_record.module_id, -int(energy * 10)),
-            _counter_step(self._bills, counter_code, period, serial_read),
-            *self._contracts.after_vend_operations(
+            _counter_step(reads.bills, numbering.counter_code, numbering.period, serial_read),
+            *reads.contracts.after_vend_operations(
                 contract,
                 debt_repaid=priced.breakdown.debt_repaid,
                 carry_settled=priced.settles_carry,
@@ -238,15 +289,14 @@ class VendService:
         commit(self._store, operations)
         return receipt
 
-    def _sales_point(self, request: VendRequest) -> str:
+    def sales_point_of(self, asked: str | None) -> str:
         own = self._ctx.sales_point_id
-        asked = request.sales_point_id
         if asked and own and asked != own and not self._ctx.can("vending", "any-sales-point"):
             raise InvalidInput.for_field("sales_point_id", "you may sell only at your own sales point")
         return asked or own or "HQ"
 
     def _numbering_rule(self) -> NumberingRule:
-        found = self._archives.get_by_code("numbering-rules", VEND_NUMBERING_CODE)
+        found = self._archives.recent_by_code("numbering-rules", VEND_NUMBERING_CODE)
         return NumberingRule.from_archive(VEND_NUMBERING_CODE, found.data) if found else DEFAULT_VEND_RULE
 
 

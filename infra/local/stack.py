@@ -124,6 +124,35 @@ def start_devices(supervisor: Supervisor, env: dict[str, str]) -> list[str]:
     return started
 
 
+def start_bridge_office(supervisor: Supervisor, env: dict[str, str]) -> list[str]:
+    """The demo tenant's office hq: an emulated serial secure module and its bridge agent (infra/local/demo_bridge.py),
+    and the tenant's module SM-HQ, whose keys are loaded through them. A failure is reported; the rest stays up."""
+    from infra.local.demo_bridge import demo_bridge_specs, register_demo_bridge_module
+
+    started: list[str] = []
+    try:
+        for spec in demo_bridge_specs(env):
+            supervisor.start(spec)
+            started.append(spec.name)
+        keys = register_demo_bridge_module(Path(env["GRIDVEND_STATE_DIR"]))
+        print(f"demo office hq: module SM-HQ through its bridge agent holds keys {', '.join(keys)}")
+    except Exception as failure:  # the demo office is an extra: report it, keep the stack
+        print(f"the demo office's bridge did not start: {failure}", file=sys.stderr)
+    return started
+
+
+def start_report_stream(supervisor: Supervisor, env: dict[str, str]) -> bool:
+    """The report cells' stream consumers on DynamoDB Local's stream (infra/local/report_stream.py)."""
+    from infra.local.report_stream import report_stream_spec
+
+    try:
+        supervisor.start(report_stream_spec(env))
+    except ServiceStartError as failure:
+        print(f"the report stream did not start: {failure}", file=sys.stderr)
+        return False
+    return True
+
+
 def print_summary(env: dict[str, str], api_started: bool, state_dir: Path, web_url: str | None = None) -> None:
     lines = [
         "",
@@ -174,6 +203,9 @@ def up(state_dir: Path = STATE_DIR) -> int:
         api_started = start_api(supervisor, env)
         web_url = start_web(supervisor, env)
         devices = start_devices(supervisor, env)
+        devices += start_bridge_office(supervisor, env)
+        if start_report_stream(supervisor, env):
+            devices.append("report-stream")
         print(f"devices: {', '.join(devices) or 'none'} (logs in {state_dir / 'logs'})")
         print_summary(env, api_started, state_dir, web_url)
         watch(supervisor)

@@ -9,7 +9,8 @@ from typing import Any
 from gridvend.sts.decoder import MeterDecoder, MeterDecoderState
 from gridvend.sts.keys import MeterKeyIdentity, derive_decoder_key
 from tests.api.conftest import Api
-from tests.api.vending_setup import TEST_VENDING_KEY, Shop, _master_key, install, open_shop
+from tests.api.test_customers import archive
+from tests.api.vending_setup import TEST_VENDING_KEY, Shop, _master_key, install, key_file, open_shop
 
 __all__ = ["_master_key"]
 
@@ -187,3 +188,43 @@ def test_receipts_print_as_pdf_escpos_and_text(api: Api) -> None:
     assert receipt["tokens_grouped"][0].encode() in escpos
     text = api.call("GET", f"{path}?format=text", headers=shop.headers).body["text"]
     assert receipt["tokens_grouped"][0] in text and receipt["bill_number"] in text
+
+
+def test_a_quote_shows_the_sales_breakdown_and_sells_nothing(api: Api) -> None:
+    shop = open_shop(api, warn_amount="500")
+    install(api, shop, "11000000021")
+    body = {"meter": "11000000021", "amount": "800.00", "paid": "900.00"}
+    quoted = api.call("POST", "/v1/vends/quote", body, shop.headers)
+    assert quoted.status == 200, quoted.body
+    assert quoted.body["needs_confirmation"] is True
+    assert "tokens" not in quoted.body and "bill_number" not in quoted.body
+    assert api.call("GET", "/v1/vends?meter=11000000021", headers=shop.headers).body["items"] == []
+    sold = shop.sell(api, "11000000021", key(), amount="800.00", paid="900.00", confirmed=True).body
+    for field in ("energy_kwh", "breakdown", "payment", "customer"):
+        assert quoted.body[field] == sold[field], field
+    assert api.call("POST", "/v1/vends/quote", {"meter": "11000000021", "amount": "-1"}, shop.headers).status == 400
+    other = open_shop(api)
+    assert api.call("POST", "/v1/vends/quote", body, other.headers).status == 404
+
+
+def test_a_sales_point_that_names_its_own_module_sells_from_it(api: Api) -> None:
+    shop = open_shop(api)
+    install(api, shop, "11000000022")
+    office_module = {"id": "SM2", "name": "Branch office module"}
+    assert api.call("POST", "/v1/secure-modules", office_module, shop.headers).status == 201
+    assert api.call("POST", "/v1/secure-modules/SM2/key-file", {"key_file": key_file(1)}, shop.headers).status == 200
+    credit = {"type": "add", "energy_kwh": "1000"}
+    assert api.call("POST", "/v1/secure-modules/SM2/credit", credit, shop.headers).status == 200
+    branch = archive(api, shop.headers, "branches", {"code": "BR", "name": "Branch"})
+    point = {"code": "SP2", "name": "Branch counter", "branch_id": branch, "secure_module_id": "SM2"}
+    point_id = archive(api, shop.headers, "sales-points", point)
+
+    at_branch = shop.sell(api, "11000000022", key(), sales_point_id=point_id).body
+    at_head_office = shop.sell(api, "11000000022", key()).body
+
+    assert at_branch["module"] == "SM2" and at_head_office["module"] == "SM1"
+    shown = api.call("GET", "/v1/secure-modules/SM2", headers=shop.headers).body
+    assert Decimal(shown["balance_kwh"]) == Decimal("1000") - Decimal(at_branch["energy_kwh"])
+    decoder = meter_decoder("11000000022")
+    assert decoder.enter(at_branch["tokens"][0]).accepted
+    assert decoder.enter(at_head_office["tokens"][0]).accepted

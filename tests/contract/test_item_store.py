@@ -110,3 +110,22 @@ def test_tallies_add_up_on_a_new_item(item_store: ItemStore, partition: str) -> 
     found = item_store.get(partition, "day")
     assert found is not None
     assert (found["tally_count"], found["tally_amount"], found["tally_energy"]) == (3, 750, 36)
+
+
+def test_batch_get_answers_each_key_in_order_with_none_for_missing(item_store: ItemStore, partition: str) -> None:
+    item_store.put_many([{"pk": partition, "sk": f"k{number:03d}", "data": {"n": number}} for number in range(130)])
+    keys = [(partition, "k129"), (partition, "absent"), (partition, "k000"), (partition, "k129")]
+    keys += [(partition, f"k{number:03d}") for number in range(1, 120)]  # more than one BatchGetItem page
+    found = item_store.batch_get(keys)
+    assert len(found) == len(keys)
+    assert found[1] is None
+    assert [item["data"]["n"] for item in found if item is not None] == [129, 0, 129, *range(1, 120)]
+    assert found[0] is not found[3]  # a repeated key gets its own copy
+    assert item_store.batch_get([]) == []
+
+
+def test_batch_get_reads_what_a_transaction_just_wrote(item_store: ItemStore, partition: str) -> None:
+    item_store.put({"pk": partition, "sk": "balance", "balance": 5})
+    item_store.transact([Increment(partition, "balance", {"balance": 3})])
+    [found] = item_store.batch_get([(partition, "balance")])
+    assert found is not None and found["balance"] == 8

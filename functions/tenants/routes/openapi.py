@@ -13,6 +13,7 @@ from functions.channels.openapi import describe_channel_api
 from functions.commands.openapi import describe_ami_api
 from functions.common.openapi import OpenApiBuilder
 from functions.common.routing import route
+from functions.reports.openapi import describe_report_api
 from functions.tenants.service import LoginRequest, PasswordChange
 from functions.vending.openapi import describe_meter_api, describe_vending_api
 from gridvend.archives.kinds import ARCHIVE_KINDS
@@ -67,6 +68,7 @@ def build_document() -> dict[str, Any]:
     describe_vending_api(spec)
     describe_ami_api(spec)
     describe_channel_api(spec)
+    describe_report_api(spec)
     return spec.document()
 
 

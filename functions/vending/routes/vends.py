@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from chalice import Blueprint, Response
 from pydantic import TypeAdapter
 
+from functions.commands.vend_delivery import REMOTE, check_remote_delivery, queue_vend_delivery
 from functions.common.app_factory import json_response
 from functions.common.auth import tenant_context
 from functions.common.deps import tenant_store
@@ -64,6 +65,8 @@ def sell() -> Response:
     ctx.require("vending", "create")
     key = _idempotency_key()
     request = body_as(vend_routes.current_request, VendRequest)
+    if request.deliver == REMOTE:
+        check_remote_delivery(ctx, request.meter)
     store = tenant_store(ctx.tenant_id)
     service = VendService(store, ctx, tenant_terms(ctx))
     made_now: list[bool] = []
@@ -94,7 +97,18 @@ def sell() -> Response:
     except IdempotencyAlreadyInProgressError:
         raise Conflict("a vend with this idempotency key is in progress; retry shortly") from None
     replayed = not made_now or not made_now[0]
+    if request.deliver == REMOTE:
+        receipt = {**receipt, "delivery": queue_vend_delivery(ctx, receipt)}
     return json_response(receipt, status_code=201, headers={"Idempotent-Replayed": str(replayed).lower()})
+
+
+@route(vend_routes, "/v1/vends/quote", ["POST"])
+def quote() -> dict[str, Any]:
+    """The breakdown a sale with this body would have, for the cashier to confirm; nothing is sold."""
+    ctx = tenant_context(vend_routes.current_request)
+    ctx.require("vending", "create")
+    request = body_as(vend_routes.current_request, VendRequest)
+    return VendService(tenant_store(ctx.tenant_id), ctx, tenant_terms(ctx)).quote(request)
 
 
 @route(vend_routes, "/v1/vends", ["GET"])

@@ -47,6 +47,8 @@ class SalesPointInput(ArchiveInput):
     address: Text = ""
     phone: Phone = ""
     status: SalesPointStatus = SalesPointStatus.ACTIVE
+    # The secure module that sells here (e.g. the office's own module behind its bridge); empty: the default one.
+    secure_module_id: Annotated[str, Field(max_length=40, pattern=r"^[A-Za-z0-9_.:-]*$")] = ""
 
 
 class PaymentTermInput(ArchiveInput):

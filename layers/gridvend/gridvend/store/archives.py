@@ -12,6 +12,7 @@ from gridvend.ids import new_id
 from gridvend.store.audit import AuditEntry, audit_put, utc_now
 from gridvend.store.guarded import Guarded, commit
 from gridvend.store.items import Condition, Delete, Increment, Item, ItemStore, Put
+from gridvend.store.read_cache import read_cache
 
 ROOT_PARENT = "ROOT"
 
@@ -60,6 +61,19 @@ class ArchiveRepository:
     def get_by_code(self, kind: str, code: str) -> ArchiveRecord | None:
         guard = self._store.get(self.partition(kind), f"C#{code.upper()}")
         return self.get(kind, guard["data"]["id"]) if guard else None
+
+    def recent(self, kind: str, record_id: str) -> ArchiveRecord | None:
+        """`get` through the process's short-lived read cache (gridvend.store.read_cache): for hot paths such as
+        the vend, which may see another process's change up to the cache's TTL late."""
+        return read_cache(self._store).remembered(
+            self._ctx.tenant_id, _cache_namespace(kind), f"R#{record_id}", lambda: self.get(kind, record_id)
+        )
+
+    def recent_by_code(self, kind: str, code: str) -> ArchiveRecord | None:
+        """`get_by_code` through the read cache, as `recent`."""
+        return read_cache(self._store).remembered(
+            self._ctx.tenant_id, _cache_namespace(kind), f"C#{code.upper()}", lambda: self.get_by_code(kind, code)
+        )
 
     def page(
         self,
@@ -111,7 +125,7 @@ class ArchiveRepository:
             *self.reference_changes([], references),
             Guarded(audit_put(self._ctx, AuditEntry("create", kind, record_id, None, record.snapshot()))),
         ]
-        commit(self._store, operations)
+        self._commit(kind, operations)
         return record
 
     def update(
@@ -159,7 +173,7 @@ class ArchiveRepository:
                 )
             )
         )
-        commit(self._store, operations)
+        self._commit(kind, operations)
         return updated
 
     def delete(self, current: ArchiveRecord, references: list[Reference]) -> None:
@@ -178,7 +192,13 @@ class ArchiveRepository:
             *self.reference_changes(references, []),
             Guarded(audit_put(self._ctx, AuditEntry("delete", kind, current.record_id, current.snapshot()))),
         ]
-        commit(self._store, operations)
+        self._commit(kind, operations)
+
+    def _commit(self, kind: str, operations: list[Guarded]) -> None:
+        try:
+            commit(self._store, operations)
+        finally:
+            read_cache(self._store).forget(self._ctx.tenant_id, _cache_namespace(kind))
 
     def reference_changes(self, removed: list[Reference], added: list[Reference]) -> list[Guarded]:
         """One increment per referenced record (DynamoDB allows one operation per item in a transaction)."""
@@ -229,6 +249,10 @@ class ArchiveRepository:
             "entity": "code-guard",
             "data": {"id": record_id},
         }
+
+
+def _cache_namespace(kind: str) -> str:
+    return f"archives:{kind}"
 
 
 def _duplicate_code(code: str) -> Conflict:

@@ -73,8 +73,11 @@ class BillRepository:
         )
         return [_bill(item) for item in page.items], page.next_key
 
+    def counter_key(self, code: str, period: str) -> tuple[str, str]:
+        return f"{self._ctx.key_prefix}COUNTER", f"{code}#{period}"
+
     def counter(self, code: str, period: str) -> int:
-        item = self._store.get(f"{self._ctx.key_prefix}COUNTER", f"{code}#{period}")
+        item = self._store.get(*self.counter_key(code, period))
         return int(item.get("counter", 0)) if item else 0
 
     def counter_step(self, code: str, period: str, read_value: int) -> Guarded:

@@ -46,9 +46,13 @@ class ContractRepository:
     def partition(self) -> str:
         return f"{self._ctx.key_prefix}CONTRACT"
 
+    def key(self, serial: str) -> tuple[str, str]:
+        """Where the meter's latest contract is."""
+        return self.partition, f"M#{serial}"
+
     def get(self, serial: str) -> Contract | None:
         """The meter's latest contract, whatever its status."""
-        item = self._store.get(self.partition, f"M#{serial}")
+        item = self._store.get(*self.key(serial))
         return _contract(item) if item else None
 
     def require(self, serial: str) -> Contract:

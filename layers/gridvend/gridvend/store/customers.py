@@ -76,8 +76,11 @@ class CustomerRepository:
     def partition(self) -> str:
         return f"{self._ctx.key_prefix}CUST"
 
+    def key(self, code: str) -> tuple[str, str]:
+        return self.partition, f"C#{normal_code(code)}"
+
     def get(self, code: str) -> Customer | None:
-        item = self._store.get(self.partition, f"C#{normal_code(code)}")
+        item = self._store.get(*self.key(code))
         return Customer.from_stored(item["data"], int(item.get("version", 1))) if item else None
 
     def require(self, code: str) -> Customer:

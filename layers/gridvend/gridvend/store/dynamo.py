@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -198,6 +199,20 @@ class DynamoItemStore(ItemStore):
             return _from_model(self._model.get(pk, sk, consistent_read=True))
         except self._model.DoesNotExist:
             return None
+
+    def batch_get(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
+        """PynamoDB asks for up to 100 distinct keys per BatchGetItem call and asks again for unprocessed ones."""
+        found = {
+            (model.pk, model.sk): _from_model(model)
+            for model in self._model.batch_get(list(dict.fromkeys(keys)), consistent_read=True)
+        }
+        answered: list[Item | None] = []
+        handed_out: set[tuple[str, str]] = set()
+        for key in keys:
+            item = found.get(key)
+            answered.append(copy.deepcopy(item) if item is not None and key in handed_out else item)
+            handed_out.add(key)
+        return answered
 
     def query(
         self,

@@ -102,6 +102,11 @@ class ItemStore(abc.ABC):
     def get(self, pk: str, sk: str) -> Item | None: ...
 
     @abc.abstractmethod
+    def batch_get(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
+        """Strongly consistent reads of many items in one round trip where the store allows (BatchGetItem):
+        the item of each (pk, sk) in the order asked, None where there is none; a key may repeat."""
+
+    @abc.abstractmethod
     def query(
         self,
         partition: str,

@@ -51,6 +51,10 @@ class MemoryItemStore(ItemStore):
         found = self._items.get((pk, sk))
         return copy.deepcopy(found) if found is not None else None
 
+    def batch_get(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
+        with self._lock:
+            return [self.get(pk, sk) for pk, sk in keys]
+
     def query(
         self,
         partition: str,

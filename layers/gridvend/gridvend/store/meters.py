@@ -77,8 +77,11 @@ class MeterRepository:
     def partition(self) -> str:
         return f"{self._ctx.key_prefix}METER"
 
+    def key(self, serial: str) -> tuple[str, str]:
+        return self.partition, f"M#{serial}"
+
     def get(self, serial: str) -> Meter | None:
-        item = self._store.get(self.partition, f"M#{serial}")
+        item = self._store.get(*self.key(serial))
         return _meter(item) if item else None
 
     def require(self, serial: str) -> Meter:

@@ -8,18 +8,27 @@ Access patterns:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from gridvend.auth.context import TenantContext
 from gridvend.errors import Conflict, FieldProblem, NotFound, Unprocessable
 from gridvend.store.audit import AuditEntry, audit_put
-from gridvend.store.guarded import Guarded, commit
+from gridvend.store.guarded import Busy, Guarded, commit
 from gridvend.store.items import Condition, Increment, Item, ItemStore, Put
+from gridvend.store.read_cache import read_cache
+
+CACHE_NAMESPACE = "secure-modules"
+CREDIT_TRANSFER_ATTEMPTS = 8
 
 
 class ModuleCreditExhausted(Unprocessable):
     title = "Secure module credit exhausted"
+
+
+class CreditMoved(Conflict):
+    """The balance changed between a transfer's read and its write."""
 
 
 @dataclass(frozen=True)
@@ -66,10 +75,20 @@ class SecureModuleRepository:
     def default(self) -> SecureModuleRecord | None:
         return next((module for module in self.all() if module.is_default), None)
 
+    def recent_default(self) -> SecureModuleRecord | None:
+        """`default` through the process's short-lived read cache (gridvend.store.read_cache), for the vend: which
+        module and backend sell. Its balance may be stale; vends draw credit with a condition, never from it."""
+        return read_cache(self._store).remembered(self._ctx.tenant_id, CACHE_NAMESPACE, "default", self.default)
+
+    def recent(self, module_id: str) -> SecureModuleRecord | None:
+        """`get` through the read cache, as `recent_default`."""
+        return read_cache(self._store).remembered(
+            self._ctx.tenant_id, CACHE_NAMESPACE, f"M#{module_id}", lambda: self.get(module_id)
+        )
+
     def create(self, record: SecureModuleRecord) -> SecureModuleRecord:
         taken = Conflict(f"secure module '{record.module_id}' exists", [FieldProblem("id", "already used")])
-        commit(
-            self._store,
+        self._commit(
             [
                 Guarded(Put(self._item(record), Condition.absent()), taken),
                 Guarded(
@@ -85,8 +104,7 @@ class SecureModuleRepository:
         stale = Conflict(f"secure module '{current.module_id}' changed meanwhile; retry")
         item = self._item(stored)
         del item["balance"]
-        commit(
-            self._store,
+        self._commit(
             [
                 Guarded(
                     Increment(
@@ -107,6 +125,42 @@ class SecureModuleRepository:
             ],
         )
         return stored
+
+    def set_credit(
+        self, module_id: str, balance_after: Callable[[int], int], action: str = "credit"
+    ) -> SecureModuleRecord:
+        """Moves the balance to `balance_after(balance as read)` (tenths), written only if the balance is still
+        as read: a vend or transfer that moved it in between makes the transfer read and compute again (a few
+        times, then a 409). So a "replace" ends exactly at its amount, and two transfers never mix."""
+        for _ in range(CREDIT_TRANSFER_ATTEMPTS):
+            current = self.require(module_id)
+            target = balance_after(current.balance_tenths)
+            moved = CreditMoved(f"the credit of secure module '{module_id}' changed meanwhile")
+            change = Increment(
+                self.partition,
+                module_id,
+                {"balance": target - current.balance_tenths},
+                condition=Condition(equals={"balance": current.balance_tenths}),
+            )
+            entry = AuditEntry(
+                action,
+                "secure-module",
+                module_id,
+                {"balance_kwh": f"{current.balance_tenths / 10:.1f}"},
+                {"balance_kwh": f"{target / 10:.1f}"},
+            )
+            try:
+                commit(self._store, [Guarded(change, moved), Guarded(audit_put(self._ctx, entry))])
+            except (CreditMoved, Busy):
+                continue
+            return replace(current, balance_tenths=target)
+        raise Conflict(f"the credit of secure module '{module_id}' keeps changing (vends under way); retry")
+
+    def _commit(self, operations: list[Guarded]) -> None:
+        try:
+            commit(self._store, operations)
+        finally:
+            read_cache(self._store).forget(self._ctx.tenant_id, CACHE_NAMESPACE)
 
     def credit_change(self, module_id: str, delta_tenths: int) -> Guarded:
         """Adds (or with a negative delta, draws) credit; a draw never takes the balance below zero."""

@@ -76,9 +76,15 @@ class VendRepository:
         self._ctx = ctx
         self._prefix = ctx.key_prefix
 
+    def idempotency_record_key(self, key: str) -> tuple[str, str]:
+        return f"{self._prefix}IDEM", key
+
+    def state_key(self, serial: str) -> tuple[str, str]:
+        return f"{self._prefix}VSTATE", serial
+
     def idempotent_vend(self, key: str) -> dict[str, Any] | None:
         """The stored idempotency record: request fingerprint and bill number."""
-        item = self._store.get(f"{self._prefix}IDEM", key)
+        item = self._store.get(*self.idempotency_record_key(key))
         return item["data"] if item else None
 
     def get(self, bill_number: str) -> dict[str, Any] | None:
@@ -103,7 +109,7 @@ class VendRepository:
         return f"{self._prefix}VEND#M#{serial}"
 
     def state(self, serial: str) -> MeterVendState:
-        item = self._store.get(f"{self._prefix}VSTATE", serial)
+        item = self._store.get(*self.state_key(serial))
         if item is None:
             return MeterVendState(serial)
         return MeterVendState(**item["data"], version=int(item.get("version", 0)))
@@ -124,8 +130,9 @@ class VendRepository:
         operator: str,
         previous_state: MeterVendState,
         next_state: MeterVendState,
-        tally: DayTally,
+        tally: DayTally | None,
     ) -> list[Guarded]:
+        """`tally` None: no day rollups (a token that moved no money, such as a replacement remainder)."""
         bill = receipt["bill_number"]
         order = f"{utc_time}#{bill}"
         vend_item: Item = {
@@ -164,5 +171,6 @@ class VendRepository:
             *(
                 Guarded(Increment(rollups, scope, tally.increments(), assign={"entity": "day-rollup"}))
                 for scope in (f"SP#{sales_point}", f"OP#{operator}", f"M#{serial}")
+                if tally is not None
             ),
         ]

@@ -136,6 +136,8 @@ class Undoing:
 
 
 def undoing(kind: UndoKind, receipt: dict[str, Any], charge: CancelCharge | None) -> Undoing:
+    if receipt.get("kind") == "replacement-remainder":
+        raise Unprocessable("a replacement remainder token was not sold: it cannot be cancelled or corrected")
     vend = VendFigures.of_receipt(receipt)
     if kind is UndoKind.CORRECTION:
         charge = None

@@ -1,6 +1,8 @@
 """Browser tests: the built console served by infra/local/web.py in front of `chalice local`, over
 DynamoDB Local, driven by Playwright in Debian's chromium (never a downloaded browser).
 
+The report stream consumer runs too, so sales reach the reports as under `make up`.
+
 Fixtures:
   console        -> Console (.url, .api_url, .api(method, path, body, token, headers), .login_token(...))
   browser        -> a headless chromium for the session
@@ -27,6 +29,7 @@ import pytest
 from infra.local.api_server import api_server_spec
 from infra.local.demo_vending import MASTER_KEY_VARIABLE, ensure_master_key
 from infra.local.environment import StackEndpoints, stack_environment
+from infra.local.report_stream import report_stream_spec
 from infra.local.supervisor import Supervisor, start_on_free_port
 from infra.local.web import WEB_DIST_DIR, web_server_spec
 
@@ -124,6 +127,8 @@ def console(
         api = start_on_free_port(supervisor, lambda port: api_server_spec(env, port=port))
         api_url = f"http://{api.host}:{api.port}"
         web = start_on_free_port(supervisor, lambda port: web_server_spec(api_url, port=port))
+        # The report cells are kept by the table's stream consumers, as in the cloud.
+        start_on_free_port(supervisor, lambda port: report_stream_spec(env, port=port))
         yield Console(url=f"http://{web.host}:{web.port}", api_url=api_url)
     finally:
         supervisor.stop_all()

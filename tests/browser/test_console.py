@@ -272,4 +272,4 @@ def test_meters_screen_lists_a_registered_meter_by_serial_prefix(page: Any, cons
     page.press("input[placeholder=Search]", "Enter")
     row = page.locator("[data-testid=meters-table] tr.ant-table-row", has_text=serial)
     row.wait_for()
-    assert "in_warehouse" in row.inner_text()
+    assert "In warehouse" in row.inner_text()

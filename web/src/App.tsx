@@ -9,12 +9,22 @@ import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
 import { ApiModelProvider } from "./app/ApiModel";
 import { AppProvider, useApp } from "./app/AppContext";
 import { ArchivePage, ArchiveRoute } from "./archives/ArchivePage";
-import { ComingSoon } from "./console/ComingSoon";
+import { CustomerDetailPage } from "./customers/CustomerDetailPage";
+import { CustomersPage } from "./customers/CustomersPage";
+import { RegisterBillsPage } from "./customers/RegisterBillsPage";
+import { RegistrationPage } from "./customers/RegistrationPage";
 import { Dashboard } from "./console/Dashboard";
 import { LoginPage } from "./console/LoginPage";
 import { Shell } from "./console/Shell";
 import { InstallerApp } from "./installer/InstallerApp";
 import { MetersPage } from "./meters/MetersPage";
+import { NotificationTemplatesPage } from "./operations/NotificationTemplatesPage";
+import { OperationsPage } from "./operations/OperationsPage";
+import { ReportsPage } from "./reports/ReportsPage";
+import { BatchPage } from "./vending/BatchPage";
+import { CancelPage } from "./vending/CancelPage";
+import { EngineeringPage } from "./vending/EngineeringPage";
+import { VendingPage } from "./vending/VendingPage";
 import { AuditLogPage, LoginLogPage } from "./system/Logs";
 import { OperatorsPage } from "./system/OperatorsPage";
 
@@ -32,11 +42,19 @@ function Console() {
           <Route index element={<Dashboard />} />
           <Route path="archives/:kind" element={<ArchiveRoute />} />
           <Route path="meters" element={<MetersPage />} />
-          <Route path="customers" element={<ComingSoon titleKey="menu.customers" />} />
-          <Route path="vending" element={<ComingSoon titleKey="menu.vending" />} />
-          <Route path="reports" element={<ComingSoon titleKey="menu.reports" />} />
+          <Route path="customers" element={<CustomersPage />} />
+          <Route path="customers/new" element={<RegistrationPage />} />
+          <Route path="customers/bills" element={<RegisterBillsPage />} />
+          <Route path="customers/:code" element={<CustomerDetailPage />} />
+          <Route path="vending" element={<VendingPage />} />
+          <Route path="vending/cancel" element={<CancelPage />} />
+          <Route path="vending/engineering" element={<EngineeringPage />} />
+          <Route path="vending/batch" element={<BatchPage />} />
+          <Route path="reports" element={<ReportsPage />} />
+          <Route path="operations" element={<OperationsPage />} />
           <Route path="system/operators" element={<OperatorsPage />} />
           <Route path="system/roles" element={<ArchivePage kind="roles" />} />
+          <Route path="system/notifications" element={<NotificationTemplatesPage />} />
           <Route path="system/audit" element={<AuditLogPage />} />
           <Route path="system/login-log" element={<LoginLogPage />} />
           <Route path="*" element={<Navigate to="/" replace />} />

@@ -20,8 +20,8 @@ export class ApiClient {
     private readonly fetcher: typeof fetch = (...args) => fetch(...args),
   ) {}
 
-  async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
-    const headers: Record<string, string> = { Accept: "application/json" };
+  async request<T>(method: string, path: string, body?: unknown, query?: Query, extraHeaders?: Record<string, string>): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json", ...extraHeaders };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     const response = await this.fetcher(withQuery(path, query), {

@@ -9,6 +9,8 @@ import { useApp } from "../app/AppContext";
 import { useAsync } from "../app/useAsync";
 import { changesPerDay, type StampedEntry } from "../lib/activity";
 import { can } from "../lib/permissions";
+import { DashboardFigures } from "./DashboardFigures";
+import { SalesCard } from "./SalesCard";
 
 export function Dashboard() {
   const { me, client, granted, t } = useApp();
@@ -44,6 +46,7 @@ export function Dashboard() {
           </Card>
         </Col>
       </Row>
+      <DashboardFigures fallback={<SalesCard />} />
       <Card title={t("dashboard.activity")} style={{ marginTop: 16 }} data-testid="activity-chart">
         {perDay.length === 0 ? (
           <Empty description={t("dashboard.noActivity")} />

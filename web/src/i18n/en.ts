@@ -1,4 +1,6 @@
 // English: the reference language; every other language has the same keys (a unit test checks).
+import { screensEn } from "./screens_en";
+
 export const en = {
   "app.title": "Gridvend",
   "app.console": "Operator console",
@@ -111,6 +113,7 @@ export const en = {
   "installer.sendNow": "Send now",
   "installer.offline": "Offline",
   "installer.back": "Back",
+  ...screensEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

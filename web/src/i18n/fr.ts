@@ -1,4 +1,5 @@
 import type { Messages } from "./en";
+import { screensFr } from "./screens_fr";
 
 export const fr: Messages = {
   "app.title": "Gridvend",
@@ -112,4 +113,5 @@ export const fr: Messages = {
   "installer.sendNow": "Envoyer maintenant",
   "installer.offline": "Hors ligne",
   "installer.back": "Retour",
+  ...screensFr,
 };

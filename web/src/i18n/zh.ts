@@ -1,4 +1,5 @@
 import type { Messages } from "./en";
+import { screensZh } from "./screens_zh";
 
 export const zh: Messages = {
   "app.title": "Gridvend",
@@ -112,4 +113,5 @@ export const zh: Messages = {
   "installer.sendNow": "立即发送",
   "installer.offline": "离线",
   "installer.back": "返回",
+  ...screensZh,
 };

@@ -3,6 +3,7 @@
 
 import { Button, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { useEffect, useState } from "react";
+import { useNavigate } from "react-router-dom";
 
 import { isNotFound, type Page } from "../api/client";
 import { useApp } from "../app/AppContext";
@@ -12,6 +13,7 @@ import { NoAccess } from "../console/NoAccess";
 import { fieldLabel } from "../i18n/labels";
 import { currentCursor, firstPage, hasNext, hasPrevious, nextPage, previousPage, withNextCursor } from "../lib/cursorPager";
 import { can } from "../lib/permissions";
+import { stateLabel } from "../lib/stateLabel";
 
 interface Meter {
   serial: string;
@@ -28,6 +30,7 @@ const STATE_COLOURS: Record<string, string> = { in_service: "green", in_warehous
 
 export function MetersPage() {
   const { client, granted, language, t } = useApp();
+  const navigate = useNavigate();
   const [search, setSearch] = useState("");
   const [state, setState] = useState<string | undefined>();
   const [pager, setPager] = useState(firstPage);
@@ -57,7 +60,7 @@ export function MetersPage() {
           style={{ width: 200 }}
           value={state}
           onChange={setState}
-          options={STATES.map((value) => ({ value, label: value }))}
+          options={STATES.map((value) => ({ value, label: stateLabel(value, t) }))}
         />
         <Input.Search allowClear placeholder={t("common.search")} enterButton onSearch={(text) => setSearch(text.trim())} style={{ width: 280 }} />
       </Space>
@@ -70,10 +73,28 @@ export function MetersPage() {
         data-testid="meters-table"
         columns={[
           column("serial"),
-          { ...column("state"), render: (value: string) => <Tag color={STATE_COLOURS[value]}>{value}</Tag> },
+          { ...column("state"), render: (value: string) => <Tag color={STATE_COLOURS[value]}>{stateLabel(value, t)}</Tag> },
           column("module_id"),
           column("ct_ratio"),
           column("pt_ratio"),
+          {
+            title: t("common.actions"),
+            key: "actions",
+            render: (_, meter) => (
+              <Space size={0}>
+                {meter.state === "in_service" && can(granted, "vending", "view") && (
+                  <Button size="small" type="link" onClick={() => navigate(`/vending?meter=${encodeURIComponent(meter.serial)}`)}>
+                    {t("customers.sell")}
+                  </Button>
+                )}
+                {meter.module_id && can(granted, "commands", "view") && (
+                  <Button size="small" type="link" onClick={() => navigate(`/operations?meter=${encodeURIComponent(meter.serial)}`)}>
+                    {t("menu.operations")}
+                  </Button>
+                )}
+              </Space>
+            ),
+          },
         ]}
       />
       <Space style={{ marginTop: 12 }}>

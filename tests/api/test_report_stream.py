@@ -16,7 +16,8 @@ from functions.streams.records import stream_event, stream_record
 from gridvend.ami.rollups import StoredReading
 from gridvend.iot.obis import ACTIVE_IMPORT
 from gridvend.store.ami.readings import NewReading, reading_item
-from infra.local.report_stream import ReportStreamPoller, report_handlers
+from infra.local.report_stream import report_handlers
+from infra.local.table_stream import TableStreamPoller
 from tests.api.conftest import Api
 from tests.api.line_loss_setup import AREA1_MASTER, AREA1_METERS, at, build_grid
 from tests.api.test_reports import pay_key, tenant_items
@@ -26,9 +27,9 @@ from tests.fixtures.local_services import LocalEndpoint
 __all__ = ["_master_key"]
 
 
-def poller_on(api: Api, dynamodb_local: LocalEndpoint, table: str) -> ReportStreamPoller:
+def poller_on(api: Api, dynamodb_local: LocalEndpoint, table: str) -> TableStreamPoller:
     session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name="us-east-1")
-    poller = ReportStreamPoller(
+    poller = TableStreamPoller(
         session.client("dynamodb", endpoint_url=dynamodb_local.endpoint_url),
         session.client("dynamodbstreams", endpoint_url=dynamodb_local.endpoint_url),
         table,

@@ -6,37 +6,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from functions.commands.acks import apply_ack
-from functions.commands.context import CommandContext, use_context
+from functions.commands.context import CommandContext
 from functions.commands.sweeper import sweep
 from gridvend.iot.messages import AckMessage, AckStatus, CommandMessage
-from gridvend.iot.publishing import MemoryShadowStore, RecordingPublisher
 from gridvend.iot.rule_events import read_uplink, rule_message
 from gridvend.iot.topics import Channel, uplink_topic
-from gridvend.store.ami.firmware import MemoryObjectStore
+from tests.api.commands_setup import Clock, clock, devices
 from tests.api.conftest import Api
-from tests.api.test_commands_schedules import Clock
 from tests.api.test_commands_views import SERIAL, THING, msg_id, provision
 
 IMAGE = bytes(range(256)) * 3  # 768 bytes: three chunks of 256
 
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def devices(api: Api, clock: Clock) -> Iterator[CommandContext]:
-    context = CommandContext(api.store, RecordingPublisher(), MemoryShadowStore(), MemoryObjectStore(), clock)
-    use_context(context)
-    yield context
-    use_context(None)
+__all__ = ["clock", "devices"]
 
 
 def _upload(api: Api, admin: dict[str, str], firmware_id: str = "fw-200") -> dict[str, object]:

@@ -5,41 +5,18 @@ never reached."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-import pytest
-
-from functions.commands.context import CommandContext, use_context
+from functions.commands.context import CommandContext
 from functions.commands.sweeper import sweep
 from gridvend.iot import obis
-from gridvend.iot.publishing import MemoryShadowStore, RecordingPublisher
-from gridvend.store.ami.firmware import MemoryObjectStore
 from gridvend.store.ami.things import Thing, ThingKind, ThingRegistry
+from tests.api.commands_setup import Clock, clock, devices
 from tests.api.conftest import Api
 from tests.api.line_loss_setup import create
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def devices(api: Api, clock: Clock) -> Iterator[CommandContext]:
-    context = CommandContext(api.store, RecordingPublisher(), MemoryShadowStore(), MemoryObjectStore(), clock)
-    use_context(context)
-    yield context
-    use_context(None)
+__all__ = ["clock", "devices"]
 
 
 @dataclass

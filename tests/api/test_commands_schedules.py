@@ -4,45 +4,22 @@ as a read task, and the answers are kept as readings."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import pytest
-
 from functions.commands.acks import apply_ack
-from functions.commands.context import CommandContext, use_context
+from functions.commands.context import CommandContext
 from functions.commands.sweeper import sweep
 from gridvend.iot import obis
 from gridvend.iot.messages import AckMessage, AckStatus
-from gridvend.iot.publishing import MemoryShadowStore, RecordingPublisher
 from gridvend.iot.rule_events import read_uplink, rule_message
 from gridvend.iot.topics import Channel, uplink_topic
-from gridvend.store.ami.firmware import MemoryObjectStore
 from gridvend.store.ami.readings import ReadingRepository
+from tests.api.commands_setup import Clock, clock, devices
 from tests.api.conftest import Api
 from tests.api.test_commands_views import SERIAL, THING, provision
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def devices(api: Api, clock: Clock) -> Iterator[CommandContext]:
-    context = CommandContext(api.store, RecordingPublisher(), MemoryShadowStore(), MemoryObjectStore(), clock)
-    use_context(context)
-    yield context
-    use_context(None)
+__all__ = ["clock", "devices"]
 
 
 def _schedule(**changes: object) -> dict[str, object]:

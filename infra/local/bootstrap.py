@@ -14,6 +14,8 @@ from gridvend.store.dynamo import DynamoItemStore, configure_table, create_table
 from gridvend.store.items import ItemStore
 from gridvend.store.tenants import TenantRegistry
 from gridvend.store.users import OperatorRepository
+from infra.local.demo_grid import DEMO_TOPOLOGY
+from infra.local.demo_self_service import ensure_demo_self_service_code
 from infra.local.demo_vending import MASTER_KEY_VARIABLE, ensure_master_key, seed_demo_vending
 from tenants.onboarding import FirstAdmin, NewTenant, onboard_tenant, platform_operator_record
 
@@ -34,6 +36,7 @@ DEMO_ARCHIVES: list[tuple[str, dict[str, Any]]] = [
     ("meter-models", {"code": "SP-1P", "name": "Single-phase STS prepaid", "phase": "single", "prepaid": True}),
     ("vend-amounts", {"code": "A10", "name": "10", "amount": "10.00"}),
     ("vend-amounts", {"code": "A50", "name": "50", "amount": "50.00"}),
+    *DEMO_TOPOLOGY,
 ]
 
 
@@ -95,4 +98,5 @@ def bootstrap(env: dict[str, str]) -> None:
     ensure_platform_operator(store)
     ensure_demo_tenant(store)
     serials = seed_demo_vending(DEMO_TENANT, *DEMO_ADMIN)
+    ensure_demo_self_service_code(store, DEMO_TENANT)
     print(f"demo meters in service (STS test key, base date 2014): {', '.join(serials)}")

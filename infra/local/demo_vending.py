@@ -1,7 +1,7 @@
 """The demo tenant's vending set-up, made through the API's own code in-process (so it passes the same
 checks as any operator's input): a software secure module holding the published STS test vending key
 (abababababababab, SGC 123456, KRN 1 and 2, key type 2, DKGA02, EA07) with credit, and in-service meters on
-base date 2014, each registered to a customer. Idempotent."""
+base date 2014, each registered to a customer and bound to the module the demo fleet simulates for it. Idempotent."""
 
 from __future__ import annotations
 
@@ -118,4 +118,16 @@ def seed_demo_vending(tenant: str, username: str, password: str) -> list[str]:
                     },
                 )
                 api.call("POST", f"/v1/register-bills/{bill['id']}/check")
+            _bind_fleet_module(api, serial)
         return DEMO_METERS
+
+
+def _bind_fleet_module(api: _Api, serial: str) -> None:
+    """The meter's communication module in the archives, named as the demo fleet's thing that simulates it
+    (iot/sim: MOD-<serial>), so the console shows the module the remote commands go through."""
+    module_id = f"MOD-{serial}"
+    if api.call("GET", f"/v1/meters/{serial}")["module_id"] is not None:
+        return
+    if api.call("GET", f"/v1/devices/{module_id}", expect=(200, 404)).get("device_id") is None:
+        api.call("POST", "/v1/devices", {"kind": "module", "device_id": module_id, "name": "Demo fleet module"})
+    api.call("POST", f"/v1/meters/{serial}/bind", {"device_id": module_id})

@@ -31,11 +31,6 @@ BOOTSTRAP_MODULE = "infra.local.bootstrap"
 _STACK_STOP_GRACE_SECONDS = 60.0
 _WATCH_INTERVAL_SECONDS = 1.0
 
-DEMO_LOGINS = (
-    "tenant `demo`: admin / admin123",
-    "platform operator (tenant `platform`): platform / platform123",
-)
-
 
 def _stack_pid_path(state_dir: Path) -> Path:
     return state_dir / "run" / f"{STACK_PROCESS_NAME}.pid"
@@ -109,16 +104,21 @@ def start_web(supervisor: Supervisor, env: dict[str, str]) -> str | None:
 
 
 def start_devices(supervisor: Supervisor, env: dict[str, str]) -> list[str]:
-    """The device side (iot/): the router standing in for the IoT rule and the table stream, and a small
-    simulated fleet for the demo tenant. Returns what started; a failure is reported, the rest stays up."""
+    """The device side (iot/): the router standing in for the IoT rule and the table stream, the demo topology's
+    master meters (before the fleet, so they hear its first readings) and a small simulated fleet for the demo
+    tenant. Returns what started; a failure is reported, the rest stays up."""
+    from infra.local.demo_feeder import demo_feeder_spec
     from iot.router.services import demo_fleet_spec, router_spec
 
     started: list[str] = []
-    for spec in (router_spec(env), demo_fleet_spec(env)):
+    feeder = demo_feeder_spec(env)
+    for spec in (router_spec(env), feeder, demo_fleet_spec(env)):
         try:
             supervisor.start(spec)
         except ServiceStartError as failure:
             print(f"{spec.name} did not start: {failure}", file=sys.stderr)
+            if spec is feeder:
+                continue  # only the line-loss figures miss it
             break
         started.append(spec.name)
     return started
@@ -154,6 +154,8 @@ def start_report_stream(supervisor: Supervisor, env: dict[str, str]) -> bool:
 
 
 def print_summary(env: dict[str, str], api_started: bool, state_dir: Path, web_url: str | None = None) -> None:
+    from infra.local.demo_guide import demo_logins, demo_topology_id, demo_walkthrough
+
     lines = [
         "",
         "Gridvend local stack is up (Ctrl-C or `make down` stops it):",
@@ -166,7 +168,9 @@ def print_summary(env: dict[str, str], api_started: bool, state_dir: Path, web_u
         f"  environment     {state_dir / 'env'}",
         f"  logs            {state_dir / 'logs'}",
         "Demo logins:",
-        *(f"  {login}" for login in DEMO_LOGINS),
+        *(f"  {login}" for login in demo_logins(web_url)),
+        *(["Try:", *(f"  {step}" for step in demo_walkthrough(env["GRIDVEND_API_URL"], demo_topology_id()))]
+          if api_started else []),
         "",
     ]
     print("\n".join(lines), flush=True)

@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,8 @@ class Reply:
 class Console:
     url: str
     api_url: str
+    # The API's environment (table, endpoints): for a helper process that writes what devices would send.
+    env: dict[str, str] = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     def api(
         self, method: str, path: str, body: Any = None, token: str | None = None, headers: dict[str, str] | None = None
@@ -129,7 +131,7 @@ def console(
         web = start_on_free_port(supervisor, lambda port: web_server_spec(api_url, port=port))
         # The report cells are kept by the table's stream consumers, as in the cloud.
         start_on_free_port(supervisor, lambda port: report_stream_spec(env, port=port))
-        yield Console(url=f"http://{web.host}:{web.port}", api_url=api_url)
+        yield Console(url=f"http://{web.host}:{web.port}", api_url=api_url, env=env)
     finally:
         supervisor.stop_all()
 

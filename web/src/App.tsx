@@ -20,11 +20,14 @@ import { InstallerApp } from "./installer/InstallerApp";
 import { MetersPage } from "./meters/MetersPage";
 import { NotificationTemplatesPage } from "./operations/NotificationTemplatesPage";
 import { OperationsPage } from "./operations/OperationsPage";
+import { LineLossPage } from "./reports/LineLossPage";
 import { ReportsPage } from "./reports/ReportsPage";
 import { BatchPage } from "./vending/BatchPage";
 import { CancelPage } from "./vending/CancelPage";
 import { EngineeringPage } from "./vending/EngineeringPage";
 import { VendingPage } from "./vending/VendingPage";
+import { BackupsPage } from "./system/BackupsPage";
+import { RestorePage } from "./system/RestorePage";
 import { AuditLogPage, LoginLogPage } from "./system/Logs";
 import { OperatorsPage } from "./system/OperatorsPage";
 
@@ -51,12 +54,15 @@ function Console() {
           <Route path="vending/engineering" element={<EngineeringPage />} />
           <Route path="vending/batch" element={<BatchPage />} />
           <Route path="reports" element={<ReportsPage />} />
+          <Route path="reports/line-loss" element={<LineLossPage />} />
           <Route path="operations" element={<OperationsPage />} />
           <Route path="system/operators" element={<OperatorsPage />} />
           <Route path="system/roles" element={<ArchivePage kind="roles" />} />
           <Route path="system/notifications" element={<NotificationTemplatesPage />} />
           <Route path="system/audit" element={<AuditLogPage />} />
           <Route path="system/login-log" element={<LoginLogPage />} />
+          <Route path="system/backups" element={<BackupsPage />} />
+          <Route path="system/restore" element={<RestorePage />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Route>
       </Routes>

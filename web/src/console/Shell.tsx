@@ -8,6 +8,7 @@ import { useApp } from "../app/AppContext";
 import { kindLabel } from "../i18n/labels";
 import type { MessageKey } from "../i18n/translate";
 import { archiveSections, visibleScreens } from "../lib/menu";
+import { isPlatformOperator } from "../system/jobs";
 import { LanguageSwitch } from "./LanguageSwitch";
 
 type MenuItem = Required<MenuProps>["items"][number];
@@ -31,7 +32,11 @@ export function Shell() {
     { key: "/", label: t("menu.dashboard") },
     ...(archiveGroups.length ? [{ key: "archives", label: t("menu.archives"), children: archiveGroups }] : []),
     ...screenItems("top"),
-    { key: "system", label: t("menu.system"), children: screenItems("system") },
+    {
+      key: "system",
+      label: t("menu.system"),
+      children: [...screenItems("system"), ...(isPlatformOperator(me) ? [{ key: "/system/restore", label: t("menu.restore") }] : [])],
+    },
     { key: "/installer", label: t("menu.installer") },
   ];
   const openSection = location.pathname.startsWith("/archives") ? "archives" : location.pathname.startsWith("/system") ? "system" : "";

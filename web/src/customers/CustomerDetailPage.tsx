@@ -14,6 +14,7 @@ import { stateLabel } from "../lib/stateLabel";
 import { customerWithContracts } from "../vending/findMeter";
 import { PurchasesTable } from "../vending/PurchasesTable";
 import { lastPurchases, type Contract } from "../vending/vendingApi";
+import { MeterCreditCard } from "./MeterCreditCard";
 import { ReplaceMeterModal } from "./ReplaceMeterModal";
 
 type OperationRecord = Record<string, unknown>;
@@ -26,7 +27,11 @@ export function CustomerDetailPage() {
   const [replacing, setReplacing] = useState<string | null>(null);
   const customer = useAsync(() => customerWithContracts(client, code), [client, code, changes]);
   const [serial, setSerial] = useState<string | null>(null);
-  useEffect(() => setSerial(customer.data?.contracts[0]?.serial ?? null), [customer.data]);
+  useEffect(() => {
+    const contracts = customer.data?.contracts ?? [];
+    // A reload (after a change) keeps the meter the operator was looking at.
+    setSerial((shown) => (contracts.some((contract) => contract.serial === shown) ? shown : (contracts[0]?.serial ?? null)));
+  }, [customer.data]);
   const purchases = useAsync(async () => (serial && can(granted, "vending", "view") ? (await lastPurchases(client, serial, 20)).items : []), [client, serial, granted]);
   const operations = useAsync(
     async () => (await client.get<Page<OperationRecord>>(`/v1/customers/${encodeURIComponent(code)}/operations`, { limit: 20 })).items,
@@ -36,6 +41,7 @@ export function CustomerDetailPage() {
   if (!can(granted, "customers", "view")) return <NoAccess />;
   if (customer.error) return <Alert type="error" showIcon title={customer.error.message} />;
   const found = customer.data;
+  const selected = found?.contracts.find((contract) => contract.serial === serial) ?? null;
   return (
     <>
       <Typography.Title level={3} data-testid="page-title">
@@ -97,6 +103,9 @@ export function CustomerDetailPage() {
         <Card size="small" title={t("customers.purchases", { serial })} style={{ marginTop: 16 }}>
           <PurchasesTable purchases={purchases.data ?? []} loading={purchases.loading} />
         </Card>
+      )}
+      {selected && can(granted, "vending", "view") && (
+        <MeterCreditCard key={selected.serial} contract={selected} onChanged={() => setChanges((count) => count + 1)} />
       )}
       <Card size="small" title={t("customers.operations")} style={{ marginTop: 16 }}>
         <Table<OperationRecord>

@@ -1,5 +1,6 @@
 // English: the reference language; every other language has the same keys (a unit test checks).
 import { screensEn } from "./screens_en";
+import { screensExtraEn } from "./screens_extra_en";
 
 export const en = {
   "app.title": "Gridvend",
@@ -114,6 +115,7 @@ export const en = {
   "installer.offline": "Offline",
   "installer.back": "Back",
   ...screensEn,
+  ...screensExtraEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 import type { Messages } from "./en";
 import { screensFr } from "./screens_fr";
+import { screensExtraFr } from "./screens_extra_fr";
 
 export const fr: Messages = {
   "app.title": "Gridvend",
@@ -114,4 +115,5 @@ export const fr: Messages = {
   "installer.offline": "Hors ligne",
   "installer.back": "Retour",
   ...screensFr,
+  ...screensExtraFr,
 };

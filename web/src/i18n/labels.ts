@@ -11,6 +11,7 @@ const KIND_LABELS: Record<string, LabelTable> = {
     "voltage-levels": "电压等级", lines: "线路", transformers: "变压器", sites: "站点", projects: "项目",
     "power-grids": "电网", "service-types": "服务类型", "service-rates": "服务费率", "vend-amounts": "售电金额",
     tariffs: "电价方案", "numbering-rules": "编号规则", roles: "角色",
+    topologies: "拓扑", "topology-nodes": "拓扑节点", "billing-templates": "账单模板",
   },
   fr: {
     "region-levels": "Niveaux de région", regions: "Régions", branches: "Agences", "sales-points": "Points de vente",
@@ -20,6 +21,7 @@ const KIND_LABELS: Record<string, LabelTable> = {
     transformers: "Transformateurs", sites: "Sites", projects: "Projets", "power-grids": "Réseaux",
     "service-types": "Types de service", "service-rates": "Tarifs de service", "vend-amounts": "Montants de vente",
     tariffs: "Tarifs", "numbering-rules": "Règles de numérotation", roles: "Rôles",
+    topologies: "Topologies", "topology-nodes": "Nœuds de topologie", "billing-templates": "Modèles de facturation",
   },
 };
 

@@ -1,5 +1,6 @@
 import type { Messages } from "./en";
 import { screensZh } from "./screens_zh";
+import { screensExtraZh } from "./screens_extra_zh";
 
 export const zh: Messages = {
   "app.title": "Gridvend",
@@ -114,4 +115,5 @@ export const zh: Messages = {
   "installer.offline": "离线",
   "installer.back": "返回",
   ...screensZh,
+  ...screensExtraZh,
 };

@@ -124,7 +124,8 @@ describe("menu", () => {
   it("shows system screens only with their view permission", () => {
     const granted = new Set(["audit:view", "operators:create"]);
     expect(visibleScreens(granted, "system").map((screen) => screen.path)).toEqual(["/system/audit"]);
-    expect(visibleScreens(new Set(["*"]), "system")).toHaveLength(5);
+    expect(visibleScreens(new Set(["*"]), "system")).toHaveLength(6);
+    expect(visibleScreens(new Set(["reports:view"]), "system").map((screen) => screen.path)).toEqual(["/system/backups"]);
     expect(visibleScreens(new Set(["*"]), "top").map((screen) => screen.path)).toContain("/vending");
   });
 });

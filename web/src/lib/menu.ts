@@ -28,6 +28,9 @@ const SECTION_OF_KIND: Record<string, SectionName> = {
   sites: "network",
   projects: "network",
   "power-grids": "network",
+  topologies: "network",
+  "topology-nodes": "network",
+  "billing-templates": "finance",
 };
 
 const SECTION_ORDER: SectionName[] = ["organisation", "finance", "customers", "devices", "network", "other"];
@@ -71,11 +74,13 @@ export const SCREENS: ScreenEntry[] = [
   { key: "ops.batch", path: "/vending/batch", module: "vending", group: "top" },
   { key: "menu.operations", path: "/operations", module: "commands", group: "top" },
   { key: "menu.reports", path: "/reports", module: "reports", group: "top" },
+  { key: "menu.lineLoss", path: "/reports/line-loss", module: "reports", group: "top" },
   { key: "menu.operators", path: "/system/operators", module: "operators", group: "system" },
   { key: "menu.roles", path: "/system/roles", module: archiveModule("roles"), group: "system" },
   { key: "menu.notifications", path: "/system/notifications", module: "notifications", group: "system" },
   { key: "menu.audit", path: "/system/audit", module: "audit", group: "system" },
   { key: "menu.loginLog", path: "/system/login-log", module: "login-log", group: "system" },
+  { key: "menu.backups", path: "/system/backups", module: "reports", group: "system" },
 ];
 
 export function visibleScreens(granted: PermissionSet, group: ScreenEntry["group"]): ScreenEntry[] {

@@ -11,6 +11,10 @@ export interface SaleRequest {
   payment_term: string;
   paid?: string;
   confirmed?: boolean;
+  /** "remote": the tokens also go straight to the meter through its communication module. */
+  deliver?: "remote";
+  /** The sales point the sale is booked at (operators who may sell at any sales point). */
+  sales_point_id?: string;
 }
 
 export interface PendingSale {
@@ -25,7 +29,7 @@ export function makeSaleKey(random: () => string = () => crypto.randomUUID()): s
 /** What makes two requests the same sale (confirming a large amount does not make a new one). */
 function fingerprint(request: SaleRequest): string {
   const quantity = request.energy !== undefined ? `kWh ${Number(request.energy)}` : Number(request.amount);
-  return JSON.stringify([request.meter, quantity, request.payment_term, request.paid ?? ""]);
+  return JSON.stringify([request.meter, quantity, request.payment_term, request.paid ?? "", request.deliver ?? "", request.sales_point_id ?? ""]);
 }
 
 /** The sale to send: the pending one again (same key) when the request is the same, else a new one. */

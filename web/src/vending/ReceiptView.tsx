@@ -8,6 +8,7 @@ import { useApp } from "../app/AppContext";
 import { printPdf } from "../lib/files";
 import { formatMoney } from "../lib/money";
 import { groupToken } from "../lib/sale";
+import { DeliveryStatus } from "./DeliveryStatus";
 import { receiptFile, type Receipt } from "./vendingApi";
 
 export function usePrintReceipt(): (billNumber: string) => Promise<void> {
@@ -50,6 +51,7 @@ export function ReceiptView({ receipt, printLabel }: { receipt: Receipt; printLa
     <Card title={`${t("vend.receipt")} ${receipt.bill_number}`} data-testid="receipt">
       <Typography.Text type="secondary">{t("vend.token")}</Typography.Text>
       <TokenGroups tokens={receipt.tokens} />
+      {receipt.delivery && <DeliveryStatus delivery={receipt.delivery} />}
       {receipt.key_change && <Alert type="warning" showIcon title={t("vend.keyChange")} style={{ marginTop: 8 }} />}
       <Descriptions size="small" column={1} bordered style={{ marginTop: 12 }}>
         <Descriptions.Item label={t("vend.customer")}>

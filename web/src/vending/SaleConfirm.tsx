@@ -72,6 +72,7 @@ export function SaleConfirm({ sale, found, onSold, onClose }: Props) {
           </Descriptions.Item>
         )}
         <Descriptions.Item label={t("vend.paymentTerm")}>{sale.request.payment_term}</Descriptions.Item>
+        {sale.request.deliver && <Descriptions.Item label={t("deliver.title")}>{t("deliver.option")}</Descriptions.Item>}
         {found.contract && Number(found.contract.debt) > 0 && (
           <Descriptions.Item label={t("vend.debt")}>{shown(found.contract.debt)}</Descriptions.Item>
         )}

@@ -17,12 +17,15 @@ import { customerWithContracts, searchCounter, sellableSerials, type CustomerWit
 import { PurchasesTable } from "./PurchasesTable";
 import { ReceiptView } from "./ReceiptView";
 import { SaleConfirm } from "./SaleConfirm";
+import { SaleOptions } from "./SaleOptions";
 import { lastPurchases, meterAtCounter, type Receipt } from "./vendingApi";
 
 interface SaleForm {
   amount: number | null;
   payment_term: string;
   paid: number | null;
+  deliver?: boolean;
+  sales_point_id?: string;
 }
 
 export function VendingPage() {
@@ -79,6 +82,8 @@ export function VendingPage() {
       ...(byEnergy ? { energy: String(values.amount) } : { amount: String(values.amount) }),
       payment_term: values.payment_term || "CASH",
       ...(values.paid ? { paid: String(values.paid) } : {}),
+      ...(values.deliver ? { deliver: "remote" as const } : {}),
+      ...(values.sales_point_id ? { sales_point_id: values.sales_point_id } : {}),
     };
     setPending((previous) => saleFor(previous, request));
     setConfirming(true);
@@ -168,6 +173,7 @@ export function VendingPage() {
                     <InputNumber min={0} style={{ width: 200 }} />
                   </Form.Item>
                 </Space>
+                <SaleOptions serial={serial} disabled={!vendable} />
                 <div>
                   <Button type="primary" htmlType="submit" disabled={!vendable || !can(granted, "vending", "create")} data-testid="review-sale">
                     {t("vend.next")}

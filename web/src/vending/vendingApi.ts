@@ -31,6 +31,15 @@ export interface Receipt {
   operator: string;
   time_local: string;
   time_utc: string;
+  /** With `"deliver": "remote"`: the task sending the tokens to the meter. */
+  delivery?: Delivery;
+}
+
+export interface Delivery {
+  task_id: string | null;
+  status: string;
+  states?: Record<string, number>;
+  reason?: string;
 }
 
 export interface Customer {
@@ -105,4 +114,19 @@ export async function quote(client: ApiClient, request: SaleRequest): Promise<Qu
 
 export function receiptFile(client: ApiClient, billNumber: string, format: "pdf" | "text"): Promise<EncodedFile & { text?: string }> {
   return client.get(`/v1/vends/${encodeURIComponent(billNumber)}/receipt`, { format });
+}
+
+export type RemoteReach = "yes" | "no" | "unknown";
+
+/** Whether a communication module serves the meter (its shadow exists), when this operator may look;
+ * "unknown" otherwise, and the API then refuses a remote delivery itself (422 naming `deliver`). */
+export async function remoteReach(client: ApiClient, serial: string, mayViewNetwork: boolean): Promise<RemoteReach> {
+  if (!mayViewNetwork) return "unknown";
+  try {
+    await client.get(`/v1/shadows/${encodeURIComponent(serial)}`);
+    return "yes";
+  } catch (error) {
+    if (isNotFound(error)) return "no";
+    return "unknown";
+  }
 }

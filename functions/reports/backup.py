@@ -43,7 +43,9 @@ from tenants.defaults import DEFAULT_ARCHIVES
 
 WRITE_BATCH = 500
 DELETE_BATCH = 25
-ONBOARDING_ENTITIES = frozenset({"tenant-settings", "operator", "login", "audit"})
+# What a newly onboarded tenant holds besides its default archives, none of which makes it "not empty": its own
+# settings and operators, their log, and the stream's counts of the defaults (a restore's stream recounts).
+ONBOARDING_ENTITIES = frozenset({"tenant-settings", "operator", "login", "audit", *REBUILT_BY_STREAM})
 
 
 class BackupBucket(Protocol):

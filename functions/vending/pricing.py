@@ -7,9 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from functions.vending.billing_terms import sale_tariff, sale_terms
 from functions.vending.schemas import VendRequest
-from gridvend.archives.kinds import archive_kind
-from gridvend.archives.stored_form import from_stored
 from gridvend.billing import (
     PurchaseHistory,
     PurchasePeriods,
@@ -25,7 +24,6 @@ from gridvend.money import from_minor, round_money, to_minor
 from gridvend.store.archives import ArchiveRepository
 from gridvend.store.vends import MeterVendState
 from gridvend.vending.receipt import grouped_token
-from gridvend.vending.terms_from_archives import tariff_from_record, terms_from_customer_type
 
 if TYPE_CHECKING:
     from functions.vending.service import TenantTerms
@@ -33,15 +31,6 @@ if TYPE_CHECKING:
 
 class ConfirmationRequired(Unprocessable):
     title = "Confirmation required"
-
-
-def shown_record(
-    archives: ArchiveRepository, kind_name: str, record_id: str, decimals: int, field: str
-) -> dict[str, Any]:
-    record = archives.recent(kind_name, record_id)
-    if record is None:
-        raise Unprocessable(f"the contract's {field} '{record_id}' no longer exists")
-    return from_stored(archive_kind(kind_name).schema, record.data, decimals)
 
 
 @dataclass(frozen=True)
@@ -73,12 +62,8 @@ class VendInputs:
         tenant: TenantTerms,
     ) -> VendInputs:
         decimals = tenant.decimals
-        tariff = shown_record(archives, "tariffs", contract.tariff_id, decimals, "tariff")
-        customer_type = shown_record(archives, "customer-types", contract.customer_type_id, decimals, "customer type")
-        charge_items = {
-            item_id: shown_record(archives, "charge-items", item_id, decimals, "charge item")
-            for item_id in customer_type.get("charge_item_ids", [])
-        }
+        tariff = sale_tariff(archives, contract.tariff_id, decimals)
+        terms = sale_terms(archives, contract.customer_type_id, decimals)
         last = datetime.fromisoformat(state.last_purchase_local) if state.last_purchase_local else None
         periods = (
             PurchasePeriods.since(last, local_now)
@@ -94,8 +79,8 @@ class VendInputs:
             carried_credit=from_minor(state.carried_credit_minor, decimals) + contract.pending_remainder,
         )
         context = VendContext(
-            tariff=tariff_from_record(tariff),
-            terms=terms_from_customer_type(customer_type, charge_items),
+            tariff=tariff,
+            terms=terms,
             history=history,
             policy=VendPolicy(
                 decimals=decimals, warn_amount=tenant.warn_amount, hoarding_limit=contract.hoarding_limit

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from functions.vending.billing_terms import sale_tariff
 from functions.vending.modules import ModuleService, backend_for
-from functions.vending.pricing import shown_record
 from functions.vending.sale_reads import SaleReads
 from functions.vending.service import MAX_ATTEMPTS, CounterTaken, KeyExpired, TenantTerms, VendService, identity_of
 from gridvend.auth.context import TenantContext
@@ -36,7 +36,6 @@ from gridvend.sts.tid import next_tid, tid_from_time
 from gridvend.sts.token_requests import CreditToken
 from gridvend.vending.receipt import grouped_token
 from gridvend.vending.rollover import needs_rollover
-from gridvend.vending.terms_from_archives import tariff_from_record
 
 KIND = "replacement-remainder"
 
@@ -87,9 +86,7 @@ class RemainderService:
         state = reads.vends.state(serial)
         month = f"{local_now:%Y-%m}"
         month_tenths = state.month_energy_tenths if state.month == month else 0
-        tariff = tariff_from_record(
-            shown_record(self._sales.archives, "tariffs", contract.tariff_id, decimals, "tariff")
-        )
+        tariff = sale_tariff(self._sales.archives, contract.tariff_id, decimals)
         energy = deliverable_energy(tariff, remainder, Decimal(month_tenths) / 10)
         if energy <= 0:
             raise Unprocessable(f"the remainder {remainder} buys no energy at the meter's tariff")

@@ -1,11 +1,12 @@
 """The vend: price the payment, make the tokens, and record everything in one transaction, exactly once.
 
 Order of work: a retry with a known idempotency key returns the stored receipt; otherwise read the meter,
-contract, terms and the meter's vend state, price the sale, take the next TID, make the tokens (a rollover
-key change pair first when the meter is still on base date 1993), then commit the receipt, idempotency
-record, vend state, module credit, contract settlement, bill counter and day rollups together. A conflict on
-the vend state or bill counter (another sale for the same meter or number came first) computes the sale again
-with fresh reads; the tokens of a sale that did not commit are never shown to anyone.
+contract, terms and the meter's vend state (which carries the customer as the meter's last sale saw it), price
+the sale, take the next TID, make the tokens (a rollover key change pair first when the meter is still on base
+date 1993), then commit the receipt, idempotency record, vend state, module credit, contract settlement, bill
+counter, day rollups and the check that the customer is unchanged together. A conflict on the vend state or bill
+counter (another sale for the same meter or number came first) computes the sale again with fresh reads, a changed
+customer with the customer read; the tokens of a sale that did not commit are never shown to anyone.
 """
 
 from __future__ import annotations
@@ -23,11 +24,10 @@ from zoneinfo import ZoneInfo
 
 from functions.vending.modules import ModuleService, backend_for
 from functions.vending.pricing import PricedVend, VendInputs, price_vend
-from functions.vending.sale_reads import Numbering, SaleReads
+from functions.vending.sale_reads import Numbering, SaleContract, SaleReads
 from functions.vending.schemas import VendRequest
 from gridvend.auth.context import TenantContext
 from gridvend.bills.numbering import NumberingRule, counter_period, format_number
-from gridvend.customers.vending_view import VendingContract
 from gridvend.errors import Conflict, InvalidInput, Unprocessable
 from gridvend.meters.model import Meter
 from gridvend.meters.states import MeterState
@@ -36,6 +36,7 @@ from gridvend.store.archives import ArchiveRepository
 from gridvend.store.bills import BillRepository
 from gridvend.store.guarded import Busy, Guarded, commit
 from gridvend.store.items import ItemStore
+from gridvend.store.sale_customer import CustomerMoved
 from gridvend.store.secure_modules import SecureModuleRecord
 from gridvend.store.vends import (
     BillNumberTaken,
@@ -111,6 +112,7 @@ class VendService:
         caller's guarded writes to the vend's transaction."""
         print_ = fingerprint(request)
         sales_point = self.sales_point_of(request.sales_point_id)
+        trust_snapshot = True  # until the customer is found changed since the meter's last sale saw it
         for attempt in range(MAX_ATTEMPTS):
             moment = now or datetime.now(UTC)
             reads = self.sale_reads(request.meter, idempotency_key, moment, sales_point)
@@ -118,10 +120,14 @@ class VendService:
             if earlier is not None:
                 return earlier, False
             try:
-                receipt = self._attempt(reads, request, idempotency_key, print_, moment, extra_operations, channel)
+                receipt = self._attempt(
+                    reads, request, idempotency_key, print_, moment, extra_operations, channel, trust_snapshot
+                )
                 return receipt, True
             except (VendStateMoved, CounterTaken, BillNumberTaken, Busy):
                 time.sleep(min(0.2, 0.005 * (attempt + 1)) * secrets.randbelow(100) / 100)
+            except CustomerMoved:
+                trust_snapshot = False
             except IdempotencyKeyTaken:
                 continue
         raise Conflict("the meter is too busy right now; retry with the same idempotency key")
@@ -179,22 +185,22 @@ class VendService:
         return priced.quote(meter.serial)
 
     def _priced(
-        self, reads: SaleReads, request: VendRequest, local_now: datetime
-    ) -> tuple[Meter, VendingContract, MeterVendState, PricedVend]:
+        self, reads: SaleReads, request: VendRequest, local_now: datetime, trust_snapshot: bool = True
+    ) -> tuple[Meter, SaleContract, MeterVendState, PricedVend]:
         """The sale priced from the batch read, after the refusals a meter or contract can cause."""
         meter = reads.meters.require(request.meter)
         if meter.state is not MeterState.IN_SERVICE:
             raise Unprocessable(f"meter '{meter.serial}' is not in service (it is {meter.state.value})")
-        contract = reads.contracts.active_for_meter(meter.serial)
-        if contract is None:
+        state = reads.vends.state(meter.serial)
+        sale = reads.contract_for_sale(meter.serial, state, trust_snapshot=trust_snapshot)
+        if sale is None:
             raise Unprocessable(f"meter '{meter.serial}' has no contract")
-        reads.remember_customer(contract.customer_code)
+        contract = sale.view
         contract.require_vendable()
         if contract.pay_type.value != "prepaid":
             raise Unprocessable(f"meter '{meter.serial}' is postpaid: it settles its frozen bill, no token")
-        state = reads.vends.state(meter.serial)
         inputs = VendInputs.gather(self._archives, contract, state, request, local_now, self._tenant)
-        return meter, contract, state, price_vend(inputs)
+        return meter, sale, state, price_vend(inputs)
 
     def _attempt(
         self,
@@ -205,9 +211,11 @@ class VendService:
         now_utc: datetime,
         extra_operations: ExtraOperations | None = None,
         channel: str | None = None,
+        trust_snapshot: bool = True,
     ) -> dict[str, Any]:
         local_now = self.local(now_utc)
-        meter, contract, state, priced = self._priced(reads, request, local_now)
+        meter, sale, state, priced = self._priced(reads, request, local_now, trust_snapshot)
+        contract = sale.view
         sales_point = self.sales_point_of(request.sales_point_id)
         module_record = self.selling_module(sales_point)
         module = backend_for(self._ctx.tenant_id, module_record)
@@ -250,7 +258,7 @@ class VendService:
         if channel:
             receipt["channel"] = channel
         decimals = self._tenant.decimals
-        next_state = priced.next_state(state, tid, bill_number, local_now)
+        next_state = replace(priced.next_state(state, tid, bill_number, local_now), customer=sale.customer_snapshot)
         tally = DayTally(
             count=1,
             amount_minor=to_minor(priced.breakdown.amount, decimals),
@@ -284,6 +292,7 @@ class VendService:
                 remainder_delivered=contract.pending_remainder > 0,
             ),
             *meter_changes,
+            *([sale.customer_check] if sale.customer_check else []),
             *extra,
         ]
         commit(self._store, operations)

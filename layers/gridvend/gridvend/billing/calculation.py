@@ -111,13 +111,35 @@ def _price_amount(amount: Decimal, context: VendContext) -> _PricedAmount:
 def _largest_affordable_amount(funds: Decimal, context: VendContext) -> Decimal | None:
     """The largest vending amount whose lines `funds` cover; None if not even the fixed ones."""
     decimals = context.policy.decimals
-    if _price_amount(ZERO, context).total > funds:
+
+    def total(minor: int) -> Decimal:
+        return _price_amount(from_minor(minor, decimals), context).total
+
+    fixed = total(0)
+    if fixed > funds:
         return None
-    # The total grows by at least one minor unit per minor unit of amount: binary search it.
-    low, high = 0, to_minor(funds, decimals)
+    # The total grows by at least one minor unit per minor unit of amount. It is nearly a line (rates and fixed
+    # lines, rounded): start at the line's guess, widen the step until the answer is bracketed, then halve.
+    ceiling = to_minor(funds, decimals)
+    at_ceiling = total(ceiling)
+    if at_ceiling <= funds:
+        return from_minor(ceiling, decimals)
+    guess = int(ceiling * (funds - fixed) / (at_ceiling - fixed))
+    low, high = 0, ceiling - 1  # total(low) <= funds < total(high + 1)
+    step = 1
+    if total(guess) <= funds:
+        low = guess
+        while low + step <= high and total(low + step) <= funds:
+            low, step = low + step, step * 2
+        high = min(high, low + step - 1)
+    else:
+        high = guess - 1
+        while high - step >= low and total(high - step + 1) > funds:
+            high, step = high - step, step * 2
+        low = max(low, high - step + 1)
     while low < high:
         middle = (low + high + 1) // 2
-        if _price_amount(from_minor(middle, decimals), context).total <= funds:
+        if total(middle) <= funds:
             low = middle
         else:
             high = middle - 1

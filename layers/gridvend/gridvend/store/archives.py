@@ -45,6 +45,10 @@ class ArchiveRepository:
         self._store = store
         self._ctx = ctx
 
+    @property
+    def tenant_id(self) -> str:
+        return self._ctx.tenant_id
+
     def partition(self, kind: str) -> str:
         return f"{self._ctx.key_prefix}ARC#{kind}"
 

@@ -147,6 +147,8 @@ class ContractRepository:
         """For the vend's transaction: what a sale settled on the contract (debt repaid, pay-type carries
         charged or returned, a replacement remainder delivered as a token), conditioned on the contract
         being as the vend read it (view.contract_version)."""
+        if debt_repaid == 0 and not carry_settled and not remainder_delivered:
+            return []  # the sale settled nothing on the contract (most sales)
         current = self.require(view.serial)
         if current.version != view.contract_version:
             raise Conflict(f"the contract of meter '{view.serial}' was changed meanwhile; retry the sale")

@@ -14,7 +14,7 @@ Access patterns:
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from gridvend.auth.context import TenantContext
@@ -45,6 +45,8 @@ class MeterVendState:
     carried_credit_minor: int = 0
     vend_count: int = 0
     last_bill: str | None = None
+    # The customer as the latest sale saw it (gridvend.store.sale_customer), so the next sale need not read it.
+    customer: dict[str, Any] | None = None
     version: int = 0  # 0: never stored
 
 
@@ -151,8 +153,12 @@ class VendRepository:
             "entity": "vend-idempotency",
             "data": {"fingerprint": fingerprint, "bill_number": bill},
         }
-        state_data = asdict(next_state)
-        del state_data["version"]
+        # Its fields are plain values and the customer snapshot, which nothing changes: no deep copy (asdict) needed.
+        state_data = {
+            name: getattr(next_state, name)
+            for name in MeterVendState.__dataclass_fields__
+            if name != "version" and not (name == "customer" and next_state.customer is None)
+        }
         state_item: Item = {
             "pk": f"{self._prefix}VSTATE",
             "sk": serial,

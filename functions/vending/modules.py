@@ -34,13 +34,15 @@ def _key_store_path(tenant_id: str, module_id: str) -> Path:
     return settings().state_dir / "secure-keys" / tenant_id / f"{module_id}.json"
 
 
-@functools.lru_cache(maxsize=64)
 def _software_module(tenant_id: str, module_id: str) -> SoftwareSecureModule:
-    return SoftwareSecureModule(
-        secure_master_key(),
-        store=JsonFileWrappedKeyStore(_key_store_path(tenant_id, module_id)),
-        allow_plaintext_keys=True,
-    )
+    # Keyed by where its keys live: a process whose state directory changes (tests) never reuses another's module.
+    return _software_module_at(_key_store_path(tenant_id, module_id))
+
+
+@functools.lru_cache(maxsize=64)
+def _software_module_at(key_store: Path) -> SoftwareSecureModule:
+    store = JsonFileWrappedKeyStore(key_store)
+    return SoftwareSecureModule(secure_master_key(), store=store, allow_plaintext_keys=True)
 
 
 # A bridge-backed module is the secure module of an office, reached through the office's bridge agent over MQTT
@@ -111,7 +113,7 @@ def backend_for(tenant_id: str, record: SecureModuleRecord) -> SecureModule:
 
 
 def clear_backends() -> None:
-    _software_module.cache_clear()
+    _software_module_at.cache_clear()
     with _bridge_lock:
         while _bridge_transports:
             _bridge_transports.pop().close()

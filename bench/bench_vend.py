@@ -1,8 +1,11 @@
 """Vend latency and throughput against DynamoDB Local through VendService, with the floor measured in the same run:
 the bare TransactWriteItems of the very items each vend committed (same keys moved to a floor tenant, conditions
 left out), so the ratio shows what the vend adds on top of its one unavoidable transaction. A second reference adds
-one BatchGetItem of the keys the vend read: the least a vend that reads anything can take. Each vend's floor runs
-right after it, so that load from other processes on the machine weighs on vend and floor alike.
+one BatchGetItem of the keys the vend read: the least a vend that reads anything can take. A third runs the
+identical request, conditions included, on floor copies set to the items' state before the vend (taken untimed from
+the meter's previous sale's keys), so that the conditions hold: what DynamoDB spends checking them shows apart from
+what the vend's code adds. Each vend's floors run right after it, so that load from other processes on the machine
+weighs on vend and floor alike.
 
 Run: PYTHONPATH=. .venv/bin/python bench/bench_vend.py [--vends 200] [--meters 4]
 Starts its own DynamoDB Local (as the test fixtures do) and stops it at the end. Prints figures only; it never
@@ -34,7 +37,7 @@ from functions.vending.schemas import VendRequest
 from functions.vending.service import VendService
 from gridvend.auth.context import TenantContext, system_context
 from gridvend.store.dynamo import DynamoItemStore, configure_table, create_table_if_missing
-from gridvend.store.items import Delete, Increment, Item, ItemStore, Put, WriteOp
+from gridvend.store.items import Check, Delete, Increment, Item, ItemStore, Put, TransactionConflict, WriteOp
 from gridvend.store.tenants import own_tenant_settings, tenant_context_fields
 from gridvend.store.users import OperatorRepository
 from infra.local.dynamodb_local import dynamodb_local_spec
@@ -126,20 +129,34 @@ def time_vends(service: VendService, serials: list[str], count: int) -> list[flo
     return timings
 
 
-def moved(operation: WriteOp, move: Callable[[str], str]) -> WriteOp:
-    """The operation on the floor tenant's copy of its item, without its condition. A Check (the customer still as
-    the meter's last sale saw it) is nothing without its condition: the floor runs it as it is, on the same item."""
+def moved_item(item: Item, move: Callable[[str], str]) -> Item:
+    return {
+        key: move(value) if key in ("pk", "gsi1pk", "gsi2pk") and isinstance(value, str) else value
+        for key, value in item.items()
+    }
+
+
+def moved(operation: WriteOp, move: Callable[[str], str], conditioned: bool = False) -> WriteOp:
+    """The operation on the floor tenant's copy of its item, without its condition unless `conditioned`. A Check
+    (the customer still as the meter's last sale saw it) is nothing without its condition: the floor runs it as it
+    is, on the same item."""
     if isinstance(operation, Put):
-        item: Item = {
-            key: move(value) if key in ("pk", "gsi1pk", "gsi2pk") and isinstance(value, str) else value
-            for key, value in operation.item.items()
-        }
-        return Put(item)
+        return Put(moved_item(operation.item, move), operation.condition if conditioned else None)
     if isinstance(operation, Increment):
-        return Increment(move(operation.pk), operation.sk, operation.amounts, operation.assign)
+        condition = operation.condition if conditioned else None
+        return Increment(move(operation.pk), operation.sk, operation.amounts, operation.assign, condition)
     if isinstance(operation, Delete):
-        return Delete(move(operation.pk), operation.sk)
+        return Delete(move(operation.pk), operation.sk, operation.condition if conditioned else None)
     return operation
+
+
+def written_keys(operations: list[WriteOp]) -> list[tuple[str, str]]:
+    keys = [
+        (operation.item["pk"], operation.item["sk"]) if isinstance(operation, Put) else (operation.pk, operation.sk)
+        for operation in operations
+        if not isinstance(operation, Check)
+    ]
+    return list(dict.fromkeys(keys))
 
 
 @dataclass
@@ -147,6 +164,8 @@ class Timings:
     vend: list[float] = field(default_factory=list)
     floor: list[float] = field(default_factory=list)
     floor_with_read: list[float] = field(default_factory=list)
+    floor_conditioned: list[float] = field(default_factory=list)
+    conditions_failed: int = 0
     # This process's CPU seconds for each (DynamoDB Local's own work not included): steadier than wall time on a
     # loaded machine.
     vend_cpu: float = 0.0
@@ -164,7 +183,11 @@ def time_interleaved(
         return key.replace(tenant_prefix, floor_prefix, 1)
 
     timings = Timings()
+    keys_of_meter: dict[str, list[tuple[str, str]]] = {}
     for number in range(count):
+        serial = serials[number % len(serials)]
+        earlier_keys = keys_of_meter.get(serial)
+        before = dict(zip(earlier_keys, store.batch_get(earlier_keys), strict=True)) if earlier_keys else {}
         recorder.active = True
         cpu_began = time.process_time()
         timings.vend += time_vends(service, serials[number % len(serials) :], 1)
@@ -180,7 +203,32 @@ def time_interleaved(
         store.transact(copied)
         timings.floor_with_read.append(time.perf_counter() - began)
         timings.floor_with_read_cpu += time.process_time() - cpu_began
+        keys_of_meter[serial] = written_keys(recorder.transactions[-1])
+        if earlier_keys:
+            time_conditioned_floor(store, timings, before, recorder.transactions[-1], move)
     return timings
+
+
+def time_conditioned_floor(
+    store: ItemStore,
+    timings: Timings,
+    before: dict[tuple[str, str], Item | None],
+    operations: list[WriteOp],
+    move: Callable[[str], str],
+) -> None:
+    """The vend's own request, conditions and all, on floor copies reset (untimed) to the state before the vend:
+    an item the vend found is copied back as it was, one the vend created is removed."""
+    for pk, sk in written_keys(operations):
+        found = before.get((pk, sk))
+        store.transact([Put(moved_item(found, move)) if found is not None else Delete(move(pk), sk)])
+    conditioned = [moved(operation, move, conditioned=True) for operation in operations]
+    began = time.perf_counter()
+    try:
+        store.transact(conditioned)
+    except TransactionConflict:  # an item the meter's previous sale did not write (a new day's rollup)
+        timings.conditions_failed += 1
+        return
+    timings.floor_conditioned.append(time.perf_counter() - began)
 
 
 def report(name: str, timings: list[float]) -> float:
@@ -207,8 +255,13 @@ def run(store: DynamoItemStore, vends: int, meters: int) -> None:
     vend_p50 = report("vend (VendService.vend)", timings.vend)
     floor_p50 = report("floor (bare TransactWriteItems)", timings.floor)
     read_p50 = report("floor + 1 BatchGetItem (same keys)", timings.floor_with_read)
+    conditioned_p50 = report("floor, the vend's conditions kept", timings.floor_conditioned)
     print(f"ratio p50 vend / floor: {vend_p50 / floor_p50:.2f}  (goal: within 1.5)")
     print(f"ratio p50 vend / (floor + 1 read): {vend_p50 / read_p50:.2f}")
+    print(
+        f"ratio p50 vend / floor with the vend's conditions: {vend_p50 / conditioned_p50:.2f} "
+        f"({len(timings.floor_conditioned)} samples, {timings.conditions_failed} whose conditions failed)"
+    )
     print(
         f"CPU of this process per operation: vend {timings.vend_cpu / vends * 1000:.2f} ms, floor "
         f"{timings.floor_cpu / vends * 1000:.2f} ms, floor + 1 read {timings.floor_with_read_cpu / vends * 1000:.2f} ms"

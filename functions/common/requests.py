@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
@@ -79,3 +79,20 @@ def decode_cursor(params: dict[str, str], tenant_prefix: str, partition: str) ->
     ):
         raise InvalidInput.for_field("cursor", "not a cursor this list gave out")
     return decoded
+
+
+class MeterRecords(Protocol):
+    """A repository that lists one meter's records (vends, engineering tokens, refunds) newest first."""
+
+    def meter_partition(self, serial: str) -> str: ...
+
+    def of_meter(
+        self, serial: str, *, limit: int, start_key: dict[str, str] | None
+    ) -> tuple[list[dict[str, Any]], dict[str, str] | None]: ...
+
+
+def meter_page(params: dict[str, str], tenant_prefix: str, records: MeterRecords, serial: str) -> dict[str, Any]:
+    """One page of a meter's records (`limit`, `cursor` from the query), with the cursor of the next."""
+    start = decode_cursor(params, tenant_prefix, records.meter_partition(serial))
+    items, next_key = records.of_meter(serial, limit=page_size(params), start_key=start)
+    return {"items": items, "next_cursor": encode_cursor(next_key)}

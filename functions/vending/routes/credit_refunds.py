@@ -10,7 +10,7 @@ from chalice import Blueprint, Response
 from functions.common.app_factory import json_response
 from functions.common.auth import tenant_context
 from functions.common.deps import tenant_store
-from functions.common.requests import body_as, decode_cursor, encode_cursor, page_size, query
+from functions.common.requests import body_as, meter_page, query
 from functions.common.routing import route
 from functions.vending.credit_refunds import CreditRefundRequest, CreditRefundService
 from functions.vending.routes.vends import tenant_terms
@@ -33,7 +33,4 @@ def credit_refunds_of_meter(serial: str) -> dict[str, Any]:
     ctx = tenant_context(credit_refund_routes.current_request)
     ctx.require("vending", "view")
     params = query(credit_refund_routes.current_request)
-    refunds = CreditRefundRepository(tenant_store(ctx.tenant_id), ctx)
-    start = decode_cursor(params, ctx.key_prefix, refunds.meter_partition(serial))
-    items, next_key = refunds.of_meter(serial, limit=page_size(params), start_key=start)
-    return {"items": items, "next_cursor": encode_cursor(next_key)}
+    return meter_page(params, ctx.key_prefix, CreditRefundRepository(tenant_store(ctx.tenant_id), ctx), serial)

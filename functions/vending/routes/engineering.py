@@ -13,7 +13,7 @@ from pydantic import Field, StringConstraints, model_validator
 from functions.common.app_factory import json_response
 from functions.common.auth import tenant_context
 from functions.common.deps import tenant_store
-from functions.common.requests import body_as, decode_cursor, encode_cursor, page_size, query
+from functions.common.requests import body_as, decode_cursor, encode_cursor, meter_page, page_size, query
 from functions.common.routing import route
 from functions.vending.engineering import EngineeringService
 from functions.vending.jobs import MAX_ROWS, VendJobRepository, start_job
@@ -117,10 +117,7 @@ def engineering_tokens_of_meter() -> dict[str, Any]:
     serial = params.get("meter")
     if not serial:
         raise InvalidInput.for_field("meter", "the meter serial to look up is required")
-    records = EngineeringTokenRepository(tenant_store(ctx.tenant_id), ctx)
-    start = decode_cursor(params, ctx.key_prefix, records.meter_partition(serial))
-    items, next_key = records.of_meter(serial, limit=page_size(params), start_key=start)
-    return {"items": items, "next_cursor": encode_cursor(next_key)}
+    return meter_page(params, ctx.key_prefix, EngineeringTokenRepository(tenant_store(ctx.tenant_id), ctx), serial)
 
 
 @route(engineering_routes, "/v1/engineering-tokens/{token_id}", ["GET"])

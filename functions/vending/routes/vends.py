@@ -18,7 +18,7 @@ from functions.commands.vend_delivery import REMOTE, check_remote_delivery, queu
 from functions.common.app_factory import json_response
 from functions.common.auth import tenant_context
 from functions.common.deps import tenant_store
-from functions.common.requests import body_as, decode_cursor, encode_cursor, page_size, query
+from functions.common.requests import body_as, meter_page, query
 from functions.common.routing import route
 from functions.vending.receipts import receipt_of
 from functions.vending.schemas import IdempotencyKey, VendRequest
@@ -119,10 +119,7 @@ def token_enquiry() -> dict[str, Any]:
     serial = params.get("meter")
     if not serial:
         raise InvalidInput.for_field("meter", "the meter serial to look up is required")
-    vends = VendRepository(tenant_store(ctx.tenant_id), ctx)
-    start = decode_cursor(params, ctx.key_prefix, vends.meter_partition(serial))
-    items, next_key = vends.of_meter(serial, limit=page_size(params), start_key=start)
-    return {"items": items, "next_cursor": encode_cursor(next_key)}
+    return meter_page(params, ctx.key_prefix, VendRepository(tenant_store(ctx.tenant_id), ctx), serial)
 
 
 @route(vend_routes, "/v1/vends/{bill_number}", ["GET"])

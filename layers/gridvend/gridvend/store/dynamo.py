@@ -17,6 +17,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from gridvend.store.direct_reads import DirectReader
 from gridvend.store.items import (
     Check,
     Condition,
@@ -89,6 +90,9 @@ class TableItem(Model):
 
     gsi1 = Gsi1()
     gsi2 = Gsi2()
+
+
+_ATTRIBUTES = frozenset(TableItem.get_attributes())
 
 
 def configure_table(table_name: str, endpoint_url: str | None, region: str = "us-east-1") -> None:
@@ -189,6 +193,8 @@ class DynamoItemStore(ItemStore):
 
     def __init__(self, model: type[TableItem] = TableItem) -> None:
         self._model = model
+        self._reader: DirectReader | None = None
+        self._reader_connection: Connection | None = None
 
     @property
     def model(self) -> type[TableItem]:
@@ -201,11 +207,12 @@ class DynamoItemStore(ItemStore):
             return None
 
     def batch_get(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
-        """PynamoDB asks for up to 100 distinct keys per BatchGetItem call and asks again for unprocessed ones."""
-        found = {
-            (model.pk, model.sk): _from_model(model)
-            for model in self._model.batch_get(list(dict.fromkeys(keys)), consistent_read=True)
-        }
+        """One direct BatchGetItem when its answer is clean; otherwise PynamoDB, which asks for up to 100 distinct
+        keys per call and asks again for unprocessed ones."""
+        distinct = list(dict.fromkeys(keys))
+        found = self._direct_reader().batch_get(distinct) if distinct else {}
+        if found is None:
+            found = self.batch_get_through_model(distinct)
         answered: list[Item | None] = []
         handed_out: set[tuple[str, str]] = set()
         for key in keys:
@@ -213,6 +220,20 @@ class DynamoItemStore(ItemStore):
             answered.append(copy.deepcopy(item) if item is not None and key in handed_out else item)
             handed_out.add(key)
         return answered
+
+    def batch_get_through_model(self, distinct_keys: list[tuple[str, str]]) -> dict[tuple[str, str], Item]:
+        return {
+            (model.pk, model.sk): _from_model(model)
+            for model in self._model.batch_get(distinct_keys, consistent_read=True)
+        }
+
+    def _direct_reader(self) -> DirectReader:
+        """Rebuilt when the model's connection is (configure_table drops it), so it always reads that table."""
+        connection = self._model._get_connection().connection
+        if self._reader is None or self._reader_connection is not connection:
+            self._reader = DirectReader(connection, self._model.Meta.table_name, _ATTRIBUTES)
+            self._reader_connection = connection
+        return self._reader
 
     def query(
         self,

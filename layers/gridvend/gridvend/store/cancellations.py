@@ -9,7 +9,6 @@ rows of their own beside the sales rows: `CANCEL#|CORR#|REFUND#<scope>` (see gri
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from gridvend.auth.context import TenantContext
@@ -17,7 +16,7 @@ from gridvend.errors import NotFound
 from gridvend.store.audit import AuditEntry, audit_put
 from gridvend.store.guarded import Guarded
 from gridvend.store.items import Condition, Increment, Item, ItemStore, Put
-from gridvend.store.vends import MeterVendState, VendStateMoved
+from gridvend.store.vends import MeterVendState, state_put
 from gridvend.vending.cancellation import AlreadyCancelled, UndoKind
 
 STATUS_AFTER = {UndoKind.CANCEL: "cancelled", UndoKind.CORRECTION: "corrected"}
@@ -83,23 +82,11 @@ class CancellationRepository:
         }
         before = vend_item["data"]
         after = {**before, "status": STATUS_AFTER[kind], "cancellation": _summary(record)}
-        state_data = asdict(restored_state)
-        del state_data["version"]
-        state_item: Item = {
-            "pk": f"{self._prefix}VSTATE",
-            "sk": serial,
-            "entity": "meter-vend-state",
-            "version": previous_state.version + 1,
-            "data": state_data,
-        }
         rollups = f"{self._prefix}ROLL#{local_date}"
         return [
             Guarded(Put(undo_item, Condition.absent()), already),
             Guarded(Put({**vend_item, "data": after}, Condition.present()), already),
-            Guarded(
-                Put(state_item, Condition(equals={"version": previous_state.version})),
-                VendStateMoved("another vend for this meter came first"),
-            ),
+            state_put(self._prefix, previous_state, restored_state, "another vend for this meter came first"),
             *(
                 Guarded(Increment(rollups, f"{family}#{scope}", tally, assign={"entity": "day-rollup"}))
                 for family, tally in tallies.items()

@@ -10,14 +10,13 @@ Day rollups get `REFUND#<scope>` rows, as a cancellation's money paid back does 
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from gridvend.auth.context import TenantContext
 from gridvend.store.audit import AuditEntry, audit_put
 from gridvend.store.guarded import Guarded
 from gridvend.store.items import Condition, Increment, Item, ItemStore, Put
-from gridvend.store.vends import BillNumberTaken, MeterVendState, VendStateMoved
+from gridvend.store.vends import BillNumberTaken, MeterVendState, state_put
 
 
 class CreditRefundRepository:
@@ -61,15 +60,6 @@ class CreditRefundRepository:
             "entity": "credit-refund",
             "data": record,
         }
-        state_data = asdict(next_state)
-        del state_data["version"]
-        state_item: Item = {
-            "pk": f"{self._prefix}VSTATE",
-            "sk": serial,
-            "entity": "meter-vend-state",
-            "version": previous_state.version + 1,
-            "data": state_data,
-        }
         tally = {
             "tally_count": 1,
             "tally_amount": amount_minor,
@@ -85,10 +75,7 @@ class CreditRefundRepository:
         carried_after = {"carried_credit_minor": next_state.carried_credit_minor, "refund": bill}
         return [
             Guarded(Put(refund_item, Condition.absent()), BillNumberTaken(f"bill number '{bill}' was taken meanwhile")),
-            Guarded(
-                Put(state_item, Condition(equals={"version": previous_state.version})),
-                VendStateMoved("another sale or refund for this meter came first"),
-            ),
+            state_put(self._prefix, previous_state, next_state, "another sale or refund for this meter came first"),
             *(
                 Guarded(Increment(rollups, f"REFUND#{scope}", tally, assign={"entity": "day-rollup"}))
                 for scope in scopes

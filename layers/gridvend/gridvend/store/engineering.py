@@ -8,7 +8,6 @@ The meter's vend state (its last TID) changes in the same transaction when the t
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from gridvend.auth.context import TenantContext
@@ -16,7 +15,7 @@ from gridvend.errors import NotFound
 from gridvend.store.audit import AuditEntry, audit_put
 from gridvend.store.guarded import Guarded
 from gridvend.store.items import Condition, Item, ItemStore, Put
-from gridvend.store.vends import MeterVendState, VendStateMoved
+from gridvend.store.vends import MeterVendState, state_put
 
 
 class EngineeringTokenRepository:
@@ -63,16 +62,4 @@ class EngineeringTokenRepository:
 
     def state_operation(self, previous_state: MeterVendState, next_state: MeterVendState) -> Guarded:
         """The meter's vend state after a token that took a TID (or a rollover), conditioned like a sale's."""
-        data = asdict(next_state)
-        del data["version"]
-        state_item: Item = {
-            "pk": f"{self._prefix}VSTATE",
-            "sk": next_state.serial,
-            "entity": "meter-vend-state",
-            "version": previous_state.version + 1,
-            "data": data,
-        }
-        condition = (
-            Condition.absent() if previous_state.version == 0 else Condition(equals={"version": previous_state.version})
-        )
-        return Guarded(Put(state_item, condition), VendStateMoved("another token for this meter came first"))
+        return state_put(self._prefix, previous_state, next_state, "another token for this meter came first")

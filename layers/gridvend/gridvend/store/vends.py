@@ -153,30 +153,36 @@ class VendRepository:
             "entity": "vend-idempotency",
             "data": {"fingerprint": fingerprint, "bill_number": bill},
         }
-        # Its fields are plain values and the customer snapshot, which nothing changes: no deep copy (asdict) needed.
-        state_data = {
-            name: getattr(next_state, name)
-            for name in MeterVendState.__dataclass_fields__
-            if name != "version" and not (name == "customer" and next_state.customer is None)
-        }
-        state_item: Item = {
-            "pk": f"{self._prefix}VSTATE",
-            "sk": serial,
-            "entity": "meter-vend-state",
-            "version": previous_state.version + 1,
-            "data": state_data,
-        }
-        state_condition = (
-            Condition.absent() if previous_state.version == 0 else Condition(equals={"version": previous_state.version})
-        )
         rollups = f"{self._prefix}ROLL#{local_date}"
         return [
             Guarded(Put(idempotency_item, Condition.absent()), IdempotencyKeyTaken("idempotency key already used")),
             Guarded(Put(vend_item, Condition.absent()), BillNumberTaken(f"bill number '{bill}' was taken meanwhile")),
-            Guarded(Put(state_item, state_condition), VendStateMoved("another vend for this meter came first")),
+            state_put(self._prefix, previous_state, next_state, "another vend for this meter came first"),
             *(
                 Guarded(Increment(rollups, scope, tally.increments(), assign={"entity": "day-rollup"}))
                 for scope in (f"SP#{sales_point}", f"OP#{operator}", f"M#{serial}")
                 if tally is not None
             ),
         ]
+
+
+def state_put(prefix: str, previous_state: MeterVendState, next_state: MeterVendState, moved: str) -> Guarded:
+    """The meter's vend state one version on from the state read, on condition that nothing wrote it meanwhile
+    (VendStateMoved with `moved` if something did)."""
+    # Its fields are plain values and the customer snapshot, which nothing changes: no deep copy (asdict) needed.
+    data = {
+        name: getattr(next_state, name)
+        for name in MeterVendState.__dataclass_fields__
+        if name != "version" and not (name == "customer" and next_state.customer is None)
+    }
+    item: Item = {
+        "pk": f"{prefix}VSTATE",
+        "sk": next_state.serial,
+        "entity": "meter-vend-state",
+        "version": previous_state.version + 1,
+        "data": data,
+    }
+    condition = (
+        Condition.absent() if previous_state.version == 0 else Condition(equals={"version": previous_state.version})
+    )
+    return Guarded(Put(item, condition), VendStateMoved(moved))

@@ -52,6 +52,7 @@ from gridvend.sts.token_requests import CreditToken
 from gridvend.vending.rollover import needs_rollover, rolled_over
 
 MAX_ATTEMPTS = 60
+MAX_BOOKINGS = 8  # bill numbers one made sale may try before it is made again
 # A sales channel's own writes for a vend (float draw, payment settled, ...), made from the receipt about to be
 # committed (it may add its own fields to it); they join the vend's one transaction: all happen or none.
 ExtraOperations = Callable[[dict[str, Any]], list[Guarded]]
@@ -125,7 +126,7 @@ class VendService:
                 )
                 return receipt, True
             except (VendStateMoved, CounterTaken, BillNumberTaken, Busy):
-                time.sleep(min(0.2, 0.005 * (attempt + 1)) * secrets.randbelow(100) / 100)
+                _back_off(attempt)
             except CustomerMoved:
                 trust_snapshot = False
             except IdempotencyKeyTaken:
@@ -240,63 +241,79 @@ class VendService:
         )
 
         numbering = reads.numbering
-        serial_read = reads.bills.counter(numbering.counter_code, numbering.period)
-        bill_number = format_number(numbering.rule, serial_read + 1, local_now.date(), sales_point_code=sales_point)
-        receipt = priced.receipt(
-            bill_number=bill_number,
-            tokens=tokens,
-            meter=meter.serial,
-            tid=tid,
-            sales_point=sales_point,
-            operator=self._ctx.username,
-            utc_time=now_utc.isoformat(timespec="seconds"),
-            local_time=local_now.isoformat(timespec="minutes"),
-            idempotency_key=idempotency_key,
-            migrated=bool(meter_changes),
-        )
-        receipt["module"] = module_record.module_id  # a cancellation gives the energy back to this module
-        if channel:
-            receipt["channel"] = channel
-        decimals = self._tenant.decimals
-        next_state = replace(priced.next_state(state, tid, bill_number, local_now), customer=sale.customer_snapshot)
-        tally = DayTally(
-            count=1,
-            amount_minor=to_minor(priced.breakdown.amount, decimals),
-            energy_tenths=int(energy * 10),
-            vat_minor=to_minor(priced.breakdown.vat, decimals),
-            charges_minor=sum(to_minor(line.amount, decimals) for line in priced.breakdown.charges),
-            debt_minor=to_minor(priced.breakdown.debt_repaid, decimals),
-            net_minor=to_minor(priced.breakdown.net_amount, decimals),
-        )
-        extra = extra_operations(receipt) if extra_operations else []  # it may add its own fields to the receipt
-        operations = [
-            *reads.vends.vend_operations(
-                idempotency_key=idempotency_key,
-                fingerprint=print_,
-                receipt=receipt,
-                utc_time=now_utc.isoformat(timespec="milliseconds"),
-                local_date=f"{local_now:%Y-%m-%d}",
-                serial=meter.serial,
+
+        def book(serial_read: int) -> dict[str, Any]:
+            """The sale's records under the next bill number after `serial_read`, in one transaction."""
+            bill_number = format_number(numbering.rule, serial_read + 1, local_now.date(), sales_point_code=sales_point)
+            receipt = priced.receipt(
+                bill_number=bill_number,
+                tokens=tokens,
+                meter=meter.serial,
+                tid=tid,
                 sales_point=sales_point,
                 operator=self._ctx.username,
-                previous_state=state,
-                next_state=next_state,
-                tally=tally,
-            ),
-            self._modules.repository.credit_change(module_record.module_id, -int(energy * 10)),
-            _counter_step(reads.bills, numbering.counter_code, numbering.period, serial_read),
-            *reads.contracts.after_vend_operations(
-                contract,
-                debt_repaid=priced.breakdown.debt_repaid,
-                carry_settled=priced.settles_carry,
-                remainder_delivered=contract.pending_remainder > 0,
-            ),
-            *meter_changes,
-            *([sale.customer_check] if sale.customer_check else []),
-            *extra,
-        ]
-        commit(self._store, operations)
-        return receipt
+                utc_time=now_utc.isoformat(timespec="seconds"),
+                local_time=local_now.isoformat(timespec="minutes"),
+                idempotency_key=idempotency_key,
+                migrated=bool(meter_changes),
+            )
+            receipt["module"] = module_record.module_id  # a cancellation gives the energy back to this module
+            if channel:
+                receipt["channel"] = channel
+            decimals = self._tenant.decimals
+            next_state = replace(priced.next_state(state, tid, bill_number, local_now), customer=sale.customer_snapshot)
+            tally = DayTally(
+                count=1,
+                amount_minor=to_minor(priced.breakdown.amount, decimals),
+                energy_tenths=int(energy * 10),
+                vat_minor=to_minor(priced.breakdown.vat, decimals),
+                charges_minor=sum(to_minor(line.amount, decimals) for line in priced.breakdown.charges),
+                debt_minor=to_minor(priced.breakdown.debt_repaid, decimals),
+                net_minor=to_minor(priced.breakdown.net_amount, decimals),
+            )
+            extra = extra_operations(receipt) if extra_operations else []  # it may add its own fields to the receipt
+            operations = [
+                *reads.vends.vend_operations(
+                    idempotency_key=idempotency_key,
+                    fingerprint=print_,
+                    receipt=receipt,
+                    utc_time=now_utc.isoformat(timespec="milliseconds"),
+                    local_date=f"{local_now:%Y-%m-%d}",
+                    serial=meter.serial,
+                    sales_point=sales_point,
+                    operator=self._ctx.username,
+                    previous_state=state,
+                    next_state=next_state,
+                    tally=tally,
+                ),
+                self._modules.repository.credit_change(module_record.module_id, -int(energy * 10)),
+                _counter_step(reads.bills, numbering.counter_code, numbering.period, serial_read),
+                *reads.contracts.after_vend_operations(
+                    contract,
+                    debt_repaid=priced.breakdown.debt_repaid,
+                    carry_settled=priced.settles_carry,
+                    remainder_delivered=contract.pending_remainder > 0,
+                ),
+                *meter_changes,
+                *([sale.customer_check] if sale.customer_check else []),
+                *extra,
+            ]
+            commit(self._store, operations)
+            return receipt
+
+        serial_read = reads.bills.counter(numbering.counter_code, numbering.period)
+        for booking in range(MAX_BOOKINGS - 1):
+            try:
+                return book(serial_read)
+            except (CounterTaken, BillNumberTaken):
+                # Another sale took the number. The token and its TID still hold (the vend state's condition guards
+                # them), so only a fresh number is needed, not a new token: hardware modules are not asked again.
+                _back_off(booking)
+                serial_read = self._fresh_counter(numbering)
+        return book(serial_read)
+
+    def _fresh_counter(self, numbering: Numbering) -> int:
+        return BillRepository(self._store, self._ctx).counter(numbering.counter_code, numbering.period)
 
     def sales_point_of(self, asked: str | None) -> str:
         own = self._ctx.sales_point_id
@@ -311,6 +328,11 @@ class VendService:
 
 class CounterTaken(Conflict):
     """Another sale took the bill number first."""
+
+
+def _back_off(attempt: int) -> None:
+    """A random pause that grows with the attempt, so that sales racing for one record fall out of step."""
+    time.sleep(min(0.2, 0.005 * (attempt + 1)) * secrets.randbelow(100) / 100)
 
 
 def _counter_step(bills: BillRepository, code: str, period: str, read_value: int) -> Guarded:

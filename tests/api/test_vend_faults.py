@@ -14,6 +14,7 @@ from functions.vending.routes.vends import tenant_terms
 from functions.vending.schemas import VendRequest
 from functions.vending.service import VendService
 from gridvend.auth.context import TenantContext
+from gridvend.secure.local_module import KeyHoldingModule
 from gridvend.store.tenants import own_tenant_settings, tenant_context_fields
 from tests.api.conftest import Api
 from tests.api.test_vends import meter_decoder, module_balance
@@ -126,3 +127,42 @@ def test_a_transaction_conflict_is_retried_with_fresh_reads(api: Api, monkeypatc
     assert len(sales) == 2
     assert len({sale["tid"] for sale in sales}) == 2
     assert receipt["bill_number"] in {sale["bill_number"] for sale in sales}
+
+
+def test_a_bill_number_taken_meanwhile_books_the_same_token_under_the_next_number(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop = open_shop(api, sts_base_date=2014)
+    install(api, shop, "12000000005")
+    install(api, shop, "12000000006")
+    service = _service(api, shop)
+    real_commit = vend_service.commit
+    real_issue = KeyHoldingModule.issue_token
+    tokens_made: list[str] = []
+    other: list[dict[str, Any]] = []
+    interrupted: list[bool] = []
+
+    def counted_issue(module: KeyHoldingModule, meter: Any, request: Any) -> str:
+        tokens_made.append(meter.drn)
+        return real_issue(module, meter, request)
+
+    def another_sale_first(store: Any, operations: Any) -> None:
+        if not interrupted:
+            interrupted.append(True)
+            sold, _ = VendService(store, service._ctx, service._tenant).vend(
+                VendRequest(meter="12000000006", amount=Decimal("20.00")), f"other-{uuid.uuid4().hex}"
+            )
+            other.append(sold)
+        real_commit(store, operations)
+
+    monkeypatch.setattr(KeyHoldingModule, "issue_token", counted_issue)
+    monkeypatch.setattr(vend_service, "commit", another_sale_first)
+    receipt, fresh = service.vend(VendRequest(meter="12000000005", amount=Decimal("30.00")), f"mine-{uuid.uuid4().hex}")
+
+    assert fresh
+    assert tokens_made == ["12000000005", "12000000006"]  # ours was made once, before the other sale took its number
+    assert int(receipt["bill_number"][-6:]) == int(other[0]["bill_number"][-6:]) + 1
+    [stored] = _sales(api, shop, "12000000005")
+    assert stored["bill_number"] == receipt["bill_number"] and stored["tokens"] == receipt["tokens"]
+    outcome = meter_decoder("12000000005").enter(receipt["tokens"][0])
+    assert outcome.accepted

@@ -7,7 +7,11 @@ the meter's previous sale's keys), so that the conditions hold: what DynamoDB sp
 what the vend's code adds. Each vend's floors run right after it, so that load from other processes on the machine
 weighs on vend and floor alike.
 
-Run: PYTHONPATH=. .venv/bin/python bench/bench_vend.py [--vends 200] [--meters 4]
+Last, --sellers threads sell at once, each to meters of its own in the same tenant: the vends per second a tenant
+reaches when its cashiers sell together, and how often a sale lost the race for the tenant's bill counter (each
+loss is one more transaction; the token is made once).
+
+Run: PYTHONPATH=. .venv/bin/python bench/bench_vend.py [--vends 200] [--meters 4] [--sellers 4]
 Starts its own DynamoDB Local (as the test fixtures do) and stops it at the end. Prints figures only; it never
 passes or fails on speed.
 """
@@ -19,6 +23,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -47,6 +52,7 @@ from tests.api.conftest import Api
 from tests.api.vending_setup import TEST_MASTER_KEY, install, open_shop
 
 WARM_UP_VENDS = 30
+SELLER_VENDS = 40
 PLATFORM_PASSWORD = "bench-platform-pass-1"
 
 
@@ -240,8 +246,39 @@ def report(name: str, timings: list[float]) -> float:
     return p50
 
 
-def run(store: DynamoItemStore, vends: int, meters: int) -> None:
-    ctx, serials = set_up_shop(store, meters)
+def time_sellers(recorder: Recorder, service: VendService, serials: list[str], sellers: int, each: int) -> None:
+    """`sellers` threads, each selling `each` vends to its own meter, all at once."""
+    transactions_before = len(recorder.transactions)
+    recorder.active = True
+    failures: list[Exception] = []
+
+    def sell(serial: str) -> None:
+        for _ in range(each):
+            try:
+                service.vend(VendRequest(meter=serial, amount=Decimal("20.00")), f"seller-{uuid.uuid4().hex}")
+            except Exception as failure:  # counted and shown; the bench goes on
+                failures.append(failure)
+
+    threads = [threading.Thread(target=sell, args=(serial,)) for serial in serials[:sellers]]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    recorder.active = False
+    transactions = len(recorder.transactions) - transactions_before
+    sold = sellers * each - len(failures)
+    print(
+        f"{sellers} sellers at once, {each} vends each: {sold / elapsed:.1f} vends/s, "
+        f"{transactions / max(1, sold):.2f} transactions per vend, {len(failures)} failed"
+        + (f" ({type(failures[0]).__name__}: {failures[0]})" if failures else "")
+    )
+
+
+def run(store: DynamoItemStore, vends: int, meters: int, sellers: int) -> None:
+    ctx, serials = set_up_shop(store, max(meters, sellers))
+    serials, seller_serials = serials[:meters], serials[-sellers:] if sellers else []
     service = VendService(store, ctx, tenant_terms(ctx))
     time_vends(service, serials, WARM_UP_VENDS)
     recorder = Recorder(store)
@@ -266,12 +303,15 @@ def run(store: DynamoItemStore, vends: int, meters: int) -> None:
         f"CPU of this process per operation: vend {timings.vend_cpu / vends * 1000:.2f} ms, floor "
         f"{timings.floor_cpu / vends * 1000:.2f} ms, floor + 1 read {timings.floor_with_read_cpu / vends * 1000:.2f} ms"
     )
+    if sellers:
+        time_sellers(recorder, service, seller_serials, sellers, SELLER_VENDS)
 
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--vends", type=int, default=200)
     parser.add_argument("--meters", type=int, default=4)
+    parser.add_argument("--sellers", type=int, default=4, help="threads selling at once at the end (0: none)")
     arguments = parser.parse_args(argv)
     for name, value in (
         ("AWS_ACCESS_KEY_ID", "local"),
@@ -291,7 +331,7 @@ def main(argv: list[str]) -> None:
             configure_table(f"bench-{uuid.uuid4().hex[:8]}", f"http://{service.host}:{service.port}")
             create_table_if_missing()
             print(f"DynamoDB Local on {service.host}:{service.port} (pid {service.pid})")
-            run(DynamoItemStore(), arguments.vends, arguments.meters)
+            run(DynamoItemStore(), arguments.vends, arguments.meters, arguments.sellers)
         finally:
             deps.use_store(None)
             supervisor.stop_all()

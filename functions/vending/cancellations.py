@@ -10,7 +10,6 @@ cancelled token can never be entered afterwards.
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -18,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from functions.vending.modules import ModuleService, backend_for
-from functions.vending.service import CounterTaken, ExtraOperations, TenantTerms, identity_of
+from functions.vending.service import CounterTaken, ExtraOperations, TenantTerms, back_off, counter_step, identity_of
 from gridvend.archives.kinds import archive_kind
 from gridvend.archives.stored_form import from_stored
 from gridvend.auth.context import TenantContext
@@ -75,7 +74,7 @@ class CancelService:
                     kind, vend_bill, reason, charge_item_id, worker, now or datetime.now(UTC), extra_operations
                 )
             except (VendStateMoved, CounterTaken, Busy):
-                time.sleep(min(0.2, 0.005 * (attempt + 1)) * secrets.randbelow(100) / 100)
+                back_off(attempt)
         raise Conflict("the meter is too busy right now; retry")
 
     def _attempt(
@@ -118,7 +117,7 @@ class CancelService:
             utc_time=now_utc.isoformat(timespec="seconds"),
             local_time=local_now.isoformat(timespec="minutes"),
         )
-        step = self._bills.counter_step(rule.code, period, serial_read)
+        step = counter_step(self._bills, rule.code, period, serial_read)
         extra = extra_operations(record) if extra_operations else []
         operations = [
             *self._undoings.undo_operations(
@@ -133,7 +132,7 @@ class CancelService:
                 tallies=undone.tallies(decimals),
             ),
             self._modules.repository.credit_change(module_record.module_id, undone.vend.energy_tenths),
-            Guarded(step.operation, CounterTaken("the bill number was taken meanwhile")),
+            step,
             *self._debt_restored(undone),
             *extra,
         ]

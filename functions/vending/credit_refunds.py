@@ -4,8 +4,6 @@ credit to use. Version-conditioned on the vend state: a sale or refund that came
 
 from __future__ import annotations
 
-import secrets
-import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -14,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from functions.vending.service import CounterTaken, TenantTerms
+from functions.vending.service import CounterTaken, TenantTerms, back_off, counter_step
 from gridvend.auth.context import TenantContext
 from gridvend.bills.numbering import NumberingRule, counter_period, format_number
 from gridvend.errors import Conflict, InvalidInput, Unprocessable
@@ -22,7 +20,7 @@ from gridvend.money import from_minor, round_money, to_minor
 from gridvend.store.archives import ArchiveRepository
 from gridvend.store.bills import BillRepository
 from gridvend.store.credit_refunds import CreditRefundRepository
-from gridvend.store.guarded import Busy, Guarded, commit
+from gridvend.store.guarded import Busy, commit
 from gridvend.store.items import ItemStore
 from gridvend.store.meters import MeterRepository
 from gridvend.store.vends import BillNumberTaken, VendRepository, VendStateMoved
@@ -62,7 +60,7 @@ class CreditRefundService:
             try:
                 return self._attempt(serial, request, term.code, now or datetime.now(UTC))
             except (VendStateMoved, CounterTaken, BillNumberTaken, Busy):
-                time.sleep(min(0.2, 0.005 * (attempt + 1)) * secrets.randbelow(100) / 100)
+                back_off(attempt)
         raise Conflict("the meter is too busy right now; retry")
 
     def _attempt(self, serial: str, request: CreditRefundRequest, term: str, now_utc: datetime) -> dict[str, Any]:
@@ -97,7 +95,7 @@ class CreditRefundService:
             "time_utc": now_utc.isoformat(timespec="seconds"),
             "time_local": local_now.isoformat(timespec="minutes"),
         }
-        step = self._bills.counter_step(rule.code, period, serial_read)
+        step = counter_step(self._bills, rule.code, period, serial_read)
         commit(
             self._store,
             [
@@ -109,7 +107,7 @@ class CreditRefundService:
                     next_state=replace(state, carried_credit_minor=state.carried_credit_minor - amount_minor),
                     amount_minor=amount_minor,
                 ),
-                Guarded(step.operation, CounterTaken("the bill number was taken meanwhile")),
+                step,
             ],
         )
         return record

@@ -9,14 +9,13 @@ clears the vend state's last TID, as the meter clears its TID memory. Free credi
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from functions.vending.modules import ModuleService, backend_for
-from functions.vending.service import KeyExpired, TenantTerms, identity_of
+from functions.vending.service import KeyExpired, TenantTerms, back_off, identity_of
 from gridvend.auth.context import TenantContext
 from gridvend.errors import Conflict, InvalidInput, Unprocessable
 from gridvend.ids import new_id
@@ -61,7 +60,7 @@ class EngineeringService:
             try:
                 return self._attempt(order, serial, job_id, now or datetime.now(UTC))
             except (VendStateMoved, Busy):
-                time.sleep(min(0.2, 0.005 * (attempt + 1)) * secrets.randbelow(100) / 100)
+                back_off(attempt)
         raise Conflict("the meter is too busy right now; retry")
 
     def _attempt(

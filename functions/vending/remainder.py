@@ -12,7 +12,6 @@ delivered (contract version-conditioned), and an audit entry.
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -21,7 +20,16 @@ from typing import Any
 from functions.vending.billing_terms import sale_tariff
 from functions.vending.modules import ModuleService, backend_for
 from functions.vending.sale_reads import SaleReads
-from functions.vending.service import MAX_ATTEMPTS, CounterTaken, KeyExpired, TenantTerms, VendService, identity_of
+from functions.vending.service import (
+    MAX_ATTEMPTS,
+    CounterTaken,
+    KeyExpired,
+    TenantTerms,
+    VendService,
+    back_off,
+    counter_step,
+    identity_of,
+)
 from gridvend.auth.context import TenantContext
 from gridvend.billing.energy import deliverable_energy
 from gridvend.bills.numbering import format_number
@@ -60,7 +68,7 @@ class RemainderService:
             try:
                 return self._attempt(reads, serial, idempotency_key, print_, moment), True
             except (VendStateMoved, CounterTaken, BillNumberTaken, Busy):
-                time.sleep(min(0.2, 0.005 * (attempt + 1)) * secrets.randbelow(100) / 100)
+                back_off(attempt)
             except IdempotencyKeyTaken:
                 continue
         raise Conflict("the meter is too busy right now; retry with the same idempotency key")
@@ -147,10 +155,7 @@ class RemainderService:
                     tally=None,
                 ),
                 self._modules.repository.credit_change(module_record.module_id, -int(energy * 10)),
-                Guarded(
-                    reads.bills.counter_step(numbering.counter_code, numbering.period, serial_read).operation,
-                    CounterTaken("the bill number was taken meanwhile"),
-                ),
+                counter_step(reads.bills, numbering.counter_code, numbering.period, serial_read),
                 *reads.contracts.after_vend_operations(
                     contract, debt_repaid=Decimal(0), carry_settled=False, remainder_delivered=True
                 ),

@@ -126,7 +126,7 @@ class VendService:
                 )
                 return receipt, True
             except (VendStateMoved, CounterTaken, BillNumberTaken, Busy):
-                _back_off(attempt)
+                back_off(attempt)
             except CustomerMoved:
                 trust_snapshot = False
             except IdempotencyKeyTaken:
@@ -287,7 +287,7 @@ class VendService:
                     tally=tally,
                 ),
                 self._modules.repository.credit_change(module_record.module_id, -int(energy * 10)),
-                _counter_step(reads.bills, numbering.counter_code, numbering.period, serial_read),
+                counter_step(reads.bills, numbering.counter_code, numbering.period, serial_read),
                 *reads.contracts.after_vend_operations(
                     contract,
                     debt_repaid=priced.breakdown.debt_repaid,
@@ -308,7 +308,7 @@ class VendService:
             except (CounterTaken, BillNumberTaken):
                 # Another sale took the number. The token and its TID still hold (the vend state's condition guards
                 # them), so only a fresh number is needed, not a new token: hardware modules are not asked again.
-                _back_off(booking)
+                back_off(booking)
                 serial_read = self._fresh_counter(numbering)
         return book(serial_read)
 
@@ -330,12 +330,12 @@ class CounterTaken(Conflict):
     """Another sale took the bill number first."""
 
 
-def _back_off(attempt: int) -> None:
+def back_off(attempt: int) -> None:
     """A random pause that grows with the attempt, so that sales racing for one record fall out of step."""
     time.sleep(min(0.2, 0.005 * (attempt + 1)) * secrets.randbelow(100) / 100)
 
 
-def _counter_step(bills: BillRepository, code: str, period: str, read_value: int) -> Guarded:
+def counter_step(bills: BillRepository, code: str, period: str, read_value: int) -> Guarded:
     step = bills.counter_step(code, period, read_value)
     return Guarded(step.operation, CounterTaken("the bill number was taken meanwhile"))
 

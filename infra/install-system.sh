@@ -28,6 +28,8 @@ need_package libpcsclite-dev
 need_command swig swig
 # A CJK font, so the console's Chinese shows in headless chromium's screenshots (tests/browser).
 need_package fonts-wqy-zenhei
+# Time zones: tenants keep their own, and the suite runs under a machine zone far from UTC.
+need_package tzdata
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 
 if ((${#missing[@]} == 0)); then

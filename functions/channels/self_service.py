@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +14,7 @@ from gridvend.ami.rollups import Rollup
 from gridvend.auth.context import TenantContext, system_context
 from gridvend.auth.passwords import hash_password, verify_password
 from gridvend.channels.customer_session import CustomerSession, issue_session, open_session
+from gridvend.clock import utc_now
 from gridvend.errors import Locked, Unauthenticated, Unprocessable
 from gridvend.iot.obis import ACTIVE_IMPORT, CREDIT
 from gridvend.store.ami.readings import ReadingRepository, RollupRepository, stored_reading
@@ -65,7 +66,7 @@ def session_of(headers: dict[str, str]) -> CustomerSession:
 
 def overview(store: ItemStore, session: CustomerSession, now: datetime | None = None) -> dict[str, Any]:
     ctx = system_context(session.tenant_id, "self-service")
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     contract = ContractRepository(store, ctx, 2).active_for_meter(session.meter)
     purchases, _ = VendRepository(store, ctx).of_meter(session.meter, limit=20, start_key=None)
     shown = [

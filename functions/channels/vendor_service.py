@@ -5,7 +5,7 @@ gives the float back."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +15,7 @@ from functions.channels.vendor_auth import VendorCaller
 from functions.vending.cancellations import CancelService
 from functions.vending.routes.vends import tenant_terms
 from functions.vending.schemas import VendRequest
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, NotFound, Unprocessable
 from gridvend.money import to_minor
 from gridvend.store.channels import AgentRepository, FloatMovement
@@ -108,7 +109,7 @@ def reverse(caller: VendorCaller, body: VendorReversal, now: datetime | None = N
     if original is None or original["kind"] != "credit-vend":
         raise NotFound(f"no credit vend with message id '{body.original_message_id}'")
     sold = original["answer"]
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     if moment - datetime.fromisoformat(sold["utc_time"]) > REVERSAL_WINDOW:
         raise ReversalWindowClosed(
             f"a vend can be reversed within {int(REVERSAL_WINDOW.total_seconds() // 60)} minutes"

@@ -15,6 +15,7 @@ from functions.ingest.service import DUPLICATE, STORED, Outcome, rejected
 from gridvend.ami.commands import DESIRED_RELAY, UNSHADOWED
 from gridvend.ami.rollups import StoredReading
 from gridvend.ami.tasks import CommandRecord, CommandState, acknowledged, split_command_id
+from gridvend.clock import utc_now
 from gridvend.iot.messages import AckMessage, CommandKind, utc_stamp
 from gridvend.iot.obis import OBIS_ITEMS
 from gridvend.iot.rule_events import Uplink
@@ -50,11 +51,11 @@ def apply_ack(context: CommandContext, uplink: Uplink) -> Outcome:
             return rejected(f"thing {thing_id} was not sent command {ack.command_id}")
         chunk = ack.result.get("chunk")
         updated = acknowledged(
-            record, ack.status, context.clock(), timedelta(seconds=task.timeout_seconds), progress=ack.progress,
+            record, ack.status, utc_now(), timedelta(seconds=task.timeout_seconds), progress=ack.progress,
             reason=ack.reason, result=dict(ack.result), chunk=int(chunk) if isinstance(chunk, int) else None,
         )
         seen = Put({"pk": seen_key[0], "sk": seen_key[1], "entity": "ack",
-                    "expires_at": int(context.clock().timestamp()) + ACK_RETENTION_DAYS * 86400,
+                    "expires_at": int(utc_now().timestamp()) + ACK_RETENTION_DAYS * 86400,
                     "data": {"status": ack.status.value, "at": utc_stamp(ack.at)}}, Condition.absent())
         if updated is None:
             context.store.put(seen.item, seen.condition)

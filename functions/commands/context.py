@@ -1,22 +1,16 @@
 """What the command side works with, built once per process: the table, the device publisher, the
-shadows, the firmware images' object store, and the clock. Tests build their own."""
+shadows and the firmware images' object store. Time comes from gridvend.clock. Tests build their own."""
 
 from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 
 from functions.common.deps import item_store, tenant_store
 from gridvend.iot.publishing import CommandPublisher, ShadowStore, publisher_from_env, shadow_store_from_env
 from gridvend.store.ami.firmware import ObjectStore, S3ObjectStore
 from gridvend.store.items import ItemStore
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -25,7 +19,6 @@ class CommandContext:
     publisher: CommandPublisher
     shadows: ShadowStore
     objects: ObjectStore
-    clock: Callable[[], datetime] = field(default=utc_now)
 
 
 def firmware_objects_from_env() -> ObjectStore:

@@ -9,6 +9,7 @@ from functions.commands.context import CommandContext
 from functions.commands.service import send, task_view
 from gridvend.ami.tasks import CommandRecord, cancelled, retried
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import NotFound
 from gridvend.store.ami.tasks import TaskRepository
 from gridvend.store.audit import AuditEntry, audit_put
@@ -41,7 +42,7 @@ def _each_command(
 
 
 def retry_task(context: CommandContext, ctx: TenantContext, task_id: str) -> dict[str, Any]:
-    now = context.clock()
+    now = utc_now()
     changed, _ = _each_command(context, ctx, task_id, "retry", lambda record: retried(record, now))
     task = TaskRepository(context.store, ctx.tenant_id).task(task_id)
     assert task is not None
@@ -51,6 +52,6 @@ def retry_task(context: CommandContext, ctx: TenantContext, task_id: str) -> dic
 
 
 def cancel_task(context: CommandContext, ctx: TenantContext, task_id: str) -> dict[str, Any]:
-    now = context.clock()
+    now = utc_now()
     changed, _ = _each_command(context, ctx, task_id, "cancel", lambda record: cancelled(record, now))
     return {**task_view(context, ctx.tenant_id, task_id), "cancelled": len(changed)}

@@ -32,6 +32,7 @@ from gridvend.ami.tasks import (
     summarize,
 )
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import InvalidInput, NotFound
 from gridvend.ids import new_id
 from gridvend.iot.messages import CommandKind, CommandMessage, utc_stamp
@@ -86,7 +87,7 @@ def create_task(
         target = request.targets.model_dump(mode="json", exclude_none=True)
     if request.kind in SECRET_PARAMS and len(targets) > SEND_AT_ONCE:
         raise InvalidInput.for_field("targets", f"a password goes to at most {SEND_AT_ONCE} meters at a time")
-    now = context.clock()
+    now = utc_now()
     max_attempts = 1 if request.kind in SECRET_PARAMS else request.max_attempts
     task = TaskRecord(
         task_id=task_id or new_id(),
@@ -120,7 +121,7 @@ def send(context: CommandContext, tenant_id: str, task: TaskRecord, record: Comm
          live_params: dict[str, Any] | None = None) -> bool:
     """Sends a queued command (the next chunk, for firmware). False when the record moved meanwhile."""
     repository = TaskRepository(context.store, tenant_id)
-    now = context.clock()
+    now = utc_now()
     try:
         wire_params = _wire_params(context, tenant_id, task, record, live_params)
     except Unsendable as refusal:
@@ -136,7 +137,7 @@ def send(context: CommandContext, tenant_id: str, task: TaskRecord, record: Comm
         context.publisher.publish(tenant_id, record.thing_id, message)
     except Exception as error:
         log.warning("command %s not published: %s", record.command_id, error)
-        repository.save(send_failed(sent, context.clock(), RESEND_PAUSE, type(error).__name__), version + 1)
+        repository.save(send_failed(sent, utc_now(), RESEND_PAUSE, type(error).__name__), version + 1)
         return False
     return True
 

@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.commands.context import CommandContext, command_context
 from functions.commands.service import send
 from gridvend.ami.tasks import CommandState, expired
+from gridvend.clock import utc_now
 from gridvend.store.ami.tasks import TaskRecord, TaskRepository
 from gridvend.store.tenants import TenantRegistry
 
@@ -37,7 +38,7 @@ def _sweep_page(context: CommandContext, tenant_id: str) -> int:
     repository = TaskRepository(context.store, tenant_id)
     tasks: dict[str, TaskRecord | None] = {}
     moved = 0
-    for record, version in repository.due(context.clock()):
+    for record, version in repository.due(utc_now()):
         if record.task_id not in tasks:
             tasks[record.task_id] = repository.task(record.task_id)
         task = tasks[record.task_id]
@@ -46,7 +47,7 @@ def _sweep_page(context: CommandContext, tenant_id: str) -> int:
         if record.state is CommandState.QUEUED:
             moved += int(send(context, tenant_id, task, record, version))
             continue
-        next_record = expired(record, context.clock())
+        next_record = expired(record, utc_now())
         if next_record is None or not repository.save(next_record, version):
             continue
         moved += 1

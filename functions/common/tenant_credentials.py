@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from gridvend.auth.context import validate_tenant_id
+from gridvend.clock import utc_now
 from gridvend.store.dynamo import AwsCredentials, DynamoItemStore, table_model_with_credentials
 
 TENANT_TAG = "tenant_id"
@@ -23,9 +24,6 @@ MAX_CACHED_TENANTS = 256
 class StsClient(Protocol):
     def assume_role(self, **kwargs: Any) -> Any: ...
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def role_session_name(tenant_id: str) -> str:

@@ -9,9 +9,8 @@ import functools
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
@@ -26,6 +25,7 @@ from gridvend.ami.rollups import Rollup, StoredReading, day_mark, merge, month_m
 from gridvend.store.ami.readings import PeriodKind, RollupRepository, stored_reading
 from gridvend.store.items import ItemStore
 from gridvend.store.tenants import own_tenant_settings
+from gridvend.tenancy.calendar import TenantCalendar, zone_named
 
 logger = Logger(service="gridvend-rollups")
 WRITE_ATTEMPTS = 8
@@ -43,10 +43,7 @@ class TenantZones:
         if cached and self._clock() - cached[0] < ZONE_CACHE_SECONDS:
             return cached[1]
         settings = own_tenant_settings(self._store, tenant_id) or {}
-        try:
-            zone = ZoneInfo(str(settings.get("timezone") or "UTC"))
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("UTC")
+        zone = zone_named(str(settings.get("timezone") or ""))
         self._zones[tenant_id] = (self._clock(), zone)
         return zone
 
@@ -66,9 +63,10 @@ def update_rollups(store: ItemStore, zones: TenantZones, readings: Iterable[Tena
     """Merges the readings into their rollups; returns how many rollups were written."""
     groups: dict[tuple[str, str, PeriodKind, str], list[tuple[StoredReading, int]]] = defaultdict(list)
     for tenant_id, reading in readings:
-        local = reading.at.astimezone(zones.of(tenant_id))
-        groups[(tenant_id, reading.meter, "day", f"{local:%Y-%m-%d}")].append((reading, day_mark(local)))
-        groups[(tenant_id, reading.meter, "month", f"{local:%Y-%m}")].append((reading, month_mark(local)))
+        calendar = TenantCalendar(zones.of(tenant_id))
+        local = calendar.local(reading.at)
+        groups[(tenant_id, reading.meter, "day", calendar.day_key(local))].append((reading, day_mark(local)))
+        groups[(tenant_id, reading.meter, "month", calendar.month_key(local))].append((reading, month_mark(local)))
     for (tenant_id, meter, kind, period), members in groups.items():
         _write(RollupRepository(store, tenant_id), meter, kind, period, members)
     return len(groups)
@@ -113,8 +111,3 @@ def process_stream_batch(event: dict[str, Any], store: ItemStore, zones: TenantZ
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return process_stream_batch(event, item_store(), _zones())
-
-
-def local_period(moment: datetime, zone: ZoneInfo) -> tuple[str, str]:
-    local = moment.astimezone(zone)
-    return f"{local:%Y-%m-%d}", f"{local:%Y-%m}"

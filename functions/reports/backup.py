@@ -19,13 +19,13 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from functions.reports.jobs import S3ExportBucket
 from functions.reports.tenant_scan import forget_cached_reads, tenant_items
 from gridvend.archives.kinds import ARCHIVE_KINDS
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from gridvend.reports.backup_format import (
     FORMAT,
@@ -67,7 +67,7 @@ class S3BackupBucket(S3ExportBucket):
 
 
 def now_text() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return utc_now().isoformat(timespec="seconds")
 
 
 class BackupJobs:

@@ -4,14 +4,13 @@ generic screen renders and exports any of them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from functions.reports import customer_reports, energy_reports, event_reports, meter_reports
 from functions.reports.listed import ListedReport, ReportInputs
 from functions.reports.query import FORMATS, VIEWS
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.reports.cells import DIMENSIONS, GROUPS
 from gridvend.reports.definitions import ReportDefinition
 from gridvend.reports.table import ReportTable, column
@@ -50,18 +49,11 @@ def rollup_described(definition: ReportDefinition) -> dict[str, Any]:
     }
 
 
-def tenant_zone(ctx: TenantContext) -> ZoneInfo:
-    try:
-        return ZoneInfo(ctx.extra.get("timezone") or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def run_listed(report: ListedReport, store: ItemStore, ctx: TenantContext, decimals: int,
                params: dict[str, str]) -> tuple[ReportTable, str]:
     """The report's table for this query string, and the format asked for."""
     if report.also_requires is not None:
         ctx.require(*report.also_requires)
     values = report.values(params)
-    inputs = ReportInputs(store, ctx, decimals, tenant_zone(ctx), values, datetime.now(UTC))
+    inputs = ReportInputs(store, ctx, decimals, ctx.calendar.zone, values, utc_now())
     return report.table(inputs), str(values["format"])

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from functions.reports.exports import CONTENT_TYPES, export
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import NotFound
 from gridvend.reports.table import ReportTable
 from gridvend.store.items import ItemStore
@@ -72,13 +72,13 @@ class ExportJobs:
             "progress": 0,
             "rows": len(table.rows),
             "requested_by": self._ctx.username,
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "created_at": utc_now().isoformat(timespec="seconds"),
             "key": f"exports/{self._ctx.tenant_id}/{job_id}.{form}",
             "parameters": table.parameters,
         }
         self._save(job)
         self._bucket.put(job["key"], export(table, form), CONTENT_TYPES[form])
-        job |= {"status": "done", "progress": 100, "finished_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        job |= {"status": "done", "progress": 100, "finished_at": utc_now().isoformat(timespec="seconds")}
         self._save(job)
         return self.shown(job)
 

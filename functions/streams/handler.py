@@ -17,11 +17,13 @@ from functions.common.deps import item_store
 from functions.streams.counts import DashboardCounts
 from functions.streams.tenants import TenantFacts
 from gridvend.auth.context import system_context
+from gridvend.clock import utc_now
 from gridvend.reports.facts import SalesChange, sales_change_of
 from gridvend.store.customers import CustomerRepository
 from gridvend.store.items import ItemStore
 from gridvend.store.meters import MeterRepository
 from gridvend.store.reports import SalesRollupRepository
+from gridvend.tenancy.calendar import TenantCalendar
 
 logger = Logger(service="gridvend-streams")
 
@@ -44,7 +46,7 @@ class SalesCells:
             return False
         old_image = record.dynamodb.old_image or None
         seconds = record.dynamodb.approximate_creation_date_time
-        changed_at = datetime.fromtimestamp(int(seconds), UTC) if seconds else datetime.now(UTC)
+        changed_at = datetime.fromtimestamp(int(seconds), UTC) if seconds else utc_now()
         return self.change(record.event_name.name, old_image, new_image, changed_at)
 
     def change(self, event_name: str, old_image: dict[str, Any] | None, new_image: dict[str, Any],
@@ -53,7 +55,7 @@ class SalesCells:
         if not tenant_id:
             return False
         decimals, zone = self._tenants.of(tenant_id[0])
-        changed_on = f"{changed_at.astimezone(zone):%Y-%m-%d}"
+        changed_on = TenantCalendar(zone).day_key(changed_at)
         change = sales_change_of(event_name, old_image, new_image, decimals, changed_on)
         return change is not None and self.apply(change)
 

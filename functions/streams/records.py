@@ -4,11 +4,12 @@ poller's replays and the benchmark (the same handler then reads them as it reads
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from boto3.dynamodb.types import TypeSerializer
 
+from gridvend.clock import utc_now
 from gridvend.store.items import Item
 
 _serializer = TypeSerializer()
@@ -34,7 +35,7 @@ def stream_record(event_name: str, new_item: Item | None, old_item: Item | None 
                   at: datetime | None = None) -> dict[str, Any]:
     keys_of = new_item or old_item or {}
     body: dict[str, Any] = {
-        "ApproximateCreationDateTime": int((at or datetime.now(UTC)).timestamp()),
+        "ApproximateCreationDateTime": int((at or utc_now()).timestamp()),
         "Keys": wire_image({"pk": keys_of["pk"], "sk": keys_of["sk"]}),
         "SequenceNumber": str(uuid.uuid4().int)[:21],
         "SizeBytes": 100,

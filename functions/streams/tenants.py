@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from gridvend.store.items import ItemStore
 from gridvend.store.tenants import own_tenant_settings
+from gridvend.tenancy.calendar import zone_named
 
 CACHE_SECONDS = 300.0
 
@@ -22,10 +23,7 @@ class TenantFacts:
         if cached and self._clock() - cached[0] < CACHE_SECONDS:
             return cached[1], cached[2]
         settings = own_tenant_settings(self._store, tenant_id) or {}
-        try:
-            zone = ZoneInfo(str(settings.get("timezone") or "UTC"))
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("UTC")
+        zone = zone_named(str(settings.get("timezone") or ""))
         decimals = int(settings.get("decimals", 2))
         self._known[tenant_id] = (self._clock(), decimals, zone)
         return decimals, zone

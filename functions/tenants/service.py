@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from gridvend.auth.context import PLATFORM_TENANT, TenantContext
 from gridvend.auth.identity import IdentityDirectory
 from gridvend.auth.passwords import check_password_policy, hash_password, verify_password
+from gridvend.clock import utc_now
 from gridvend.config import Settings
 from gridvend.errors import Forbidden, Locked, Unauthenticated
-from gridvend.store.audit import utc_now
 from gridvend.store.items import ItemStore
 from gridvend.store.tenants import TenantRegistry, own_tenant_settings
 from gridvend.store.users import Operator, OperatorRepository

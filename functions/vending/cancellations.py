@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from functions.vending.modules import ModuleService, backend_for
 from functions.vending.service import CounterTaken, ExtraOperations, TenantTerms, back_off, counter_step, identity_of
@@ -22,6 +21,7 @@ from gridvend.archives.kinds import archive_kind
 from gridvend.archives.stored_form import from_stored
 from gridvend.auth.context import TenantContext
 from gridvend.bills.numbering import NumberingRule, counter_period, format_number
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, InvalidInput
 from gridvend.money import to_minor
 from gridvend.store.archives import ArchiveRepository
@@ -71,7 +71,7 @@ class CancelService:
         for attempt in range(MAX_ATTEMPTS):
             try:
                 return self._attempt(
-                    kind, vend_bill, reason, charge_item_id, worker, now or datetime.now(UTC), extra_operations
+                    kind, vend_bill, reason, charge_item_id, worker, now or utc_now(), extra_operations
                 )
             except (VendStateMoved, CounterTaken, Busy):
                 back_off(attempt)
@@ -92,7 +92,7 @@ class CancelService:
         decimals = self._tenant.decimals
         charge = self._charge(charge_item_id, Decimal(receipt["breakdown"]["net_amount"]))
         undone = undoing(kind, receipt, charge)
-        local_now = now_utc.astimezone(ZoneInfo(self._tenant.timezone)).replace(tzinfo=None)
+        local_now = self._tenant.calendar.wall(now_utc)
         meter = self._meters.require(undone.vend.meter)
         module_record = (
             self._modules.repository.get(receipt["module"]) if receipt.get("module") else None

@@ -5,16 +5,16 @@ credit to use. Version-conditioned on the vend state: a sale or refund that came
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from functions.vending.service import CounterTaken, TenantTerms, back_off, counter_step
 from gridvend.auth.context import TenantContext
 from gridvend.bills.numbering import NumberingRule, counter_period, format_number
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, InvalidInput, Unprocessable
 from gridvend.money import from_minor, round_money, to_minor
 from gridvend.store.archives import ArchiveRepository
@@ -58,7 +58,7 @@ class CreditRefundService:
             raise InvalidInput.for_field("payment_term", f"no payment term '{request.payment_term}'")
         for attempt in range(MAX_ATTEMPTS):
             try:
-                return self._attempt(serial, request, term.code, now or datetime.now(UTC))
+                return self._attempt(serial, request, term.code, now or utc_now())
             except (VendStateMoved, CounterTaken, BillNumberTaken, Busy):
                 back_off(attempt)
         raise Conflict("the meter is too busy right now; retry")
@@ -74,7 +74,7 @@ class CreditRefundService:
             raise InvalidInput.for_field("amount", f"at most {decimals} decimals")
         if amount > carried:
             raise InvalidInput.for_field("amount", f"at most the carried credit {carried}")
-        local_now = now_utc.astimezone(ZoneInfo(self._tenant.timezone)).replace(tzinfo=None)
+        local_now = self._tenant.calendar.wall(now_utc)
         sales_point = self._ctx.sales_point_id or "HQ"
         rule = self._numbering_rule()
         period = counter_period(rule, local_now.date())

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from functions.vending.modules import ModuleService, backend_for
 from functions.vending.service import KeyExpired, TenantTerms, back_off, identity_of
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, InvalidInput, Unprocessable
 from gridvend.ids import new_id
 from gridvend.store.engineering import EngineeringTokenRepository
@@ -58,7 +58,7 @@ class EngineeringService:
             raise InvalidInput.for_field("meter", f"{order.kind.value} tokens are made for a meter")
         for attempt in range(MAX_ATTEMPTS):
             try:
-                return self._attempt(order, serial, job_id, now or datetime.now(UTC))
+                return self._attempt(order, serial, job_id, now or utc_now())
             except (VendStateMoved, Busy):
                 back_off(attempt)
         raise Conflict("the meter is too busy right now; retry")
@@ -66,7 +66,7 @@ class EngineeringService:
     def _attempt(
         self, order: EngineeringOrder, serial: str | None, job_id: str | None, now_utc: datetime
     ) -> dict[str, Any]:
-        local_now = now_utc.astimezone(ZoneInfo(self._tenant.timezone)).replace(tzinfo=None)
+        local_now = self._tenant.calendar.wall(now_utc)
         record: dict[str, Any] = {
             "id": new_id(),
             "kind": order.kind.value,

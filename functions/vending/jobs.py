@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import GridvendError, InvalidInput, NotFound
 from gridvend.ids import new_id
-from gridvend.store.audit import utc_now
 from gridvend.store.items import Condition, Increment, Item, ItemStore, Put, TransactionConflict
 
 RUNNER_VARIABLE = "GRIDVEND_JOB_RUNNER"

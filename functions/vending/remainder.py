@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +33,7 @@ from functions.vending.service import (
 from gridvend.auth.context import TenantContext
 from gridvend.billing.energy import deliverable_energy
 from gridvend.bills.numbering import format_number
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, Unprocessable
 from gridvend.meters.states import MeterState
 from gridvend.money import from_minor, round_money_down, to_minor
@@ -60,7 +61,7 @@ class RemainderService:
         """The receipt with the remainder's token, and whether it was made now (False: the earlier one)."""
         print_ = f"{KIND}:{serial}"
         for attempt in range(MAX_ATTEMPTS):
-            moment = now or datetime.now(UTC)
+            moment = now or utc_now()
             reads = self._sales.sale_reads(serial, idempotency_key, moment)
             earlier = self._sales.replay(reads.vends, idempotency_key, print_)
             if earlier is not None:

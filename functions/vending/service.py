@@ -17,10 +17,9 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from functions.vending.modules import ModuleService, backend_for
 from functions.vending.pricing import PricedVend, VendInputs, price_vend
@@ -28,6 +27,7 @@ from functions.vending.sale_reads import Numbering, SaleContract, SaleReads
 from functions.vending.schemas import VendRequest
 from gridvend.auth.context import TenantContext
 from gridvend.bills.numbering import NumberingRule, counter_period, format_number
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, InvalidInput, Unprocessable
 from gridvend.meters.model import Meter
 from gridvend.meters.states import MeterState
@@ -49,6 +49,7 @@ from gridvend.store.vends import (
 from gridvend.sts.keys import MeterKeyIdentity
 from gridvend.sts.tid import next_tid, tid_from_time
 from gridvend.sts.token_requests import CreditToken
+from gridvend.tenancy.calendar import TenantCalendar
 from gridvend.vending.rollover import needs_rollover, rolled_over
 
 MAX_ATTEMPTS = 60
@@ -71,6 +72,10 @@ class TenantTerms:
     decimals: int
     timezone: str
     warn_amount: Decimal | None
+
+    @property
+    def calendar(self) -> TenantCalendar:
+        return TenantCalendar.named(self.timezone)
 
 
 def fingerprint(request: VendRequest) -> str:
@@ -115,7 +120,7 @@ class VendService:
         sales_point = self.sales_point_of(request.sales_point_id)
         trust_snapshot = True  # until the customer is found changed since the meter's last sale saw it
         for attempt in range(MAX_ATTEMPTS):
-            moment = now or datetime.now(UTC)
+            moment = now or utc_now()
             reads = self.sale_reads(request.meter, idempotency_key, moment, sales_point)
             earlier = self.replay(reads.vends, idempotency_key, print_)
             if earlier is not None:
@@ -155,7 +160,7 @@ class VendService:
         )
 
     def local(self, now_utc: datetime) -> datetime:
-        return now_utc.astimezone(ZoneInfo(self._tenant.timezone)).replace(tzinfo=None)
+        return self._tenant.calendar.wall(now_utc)
 
     def selling_module(self, sales_point: str | None = None) -> SecureModuleRecord:
         """The sales point's own module if it names one, else the tenant's default. Which module sells changes
@@ -179,7 +184,7 @@ class VendService:
 
     def quote(self, request: VendRequest, now: datetime | None = None) -> dict[str, Any]:
         """What the sale would be (breakdown, energy, change) if made now; nothing is made or written."""
-        moment = now or datetime.now(UTC)
+        moment = now or utc_now()
         reads = self.sale_reads(request.meter, "quote-only", moment)
         confirmed = request.model_copy(update={"confirmed": True})
         meter, _, _, priced = self._priced(reads, confirmed, self.local(moment))

@@ -21,6 +21,7 @@ from tenants.onboarding import FirstAdmin, NewTenant, onboard_tenant, platform_o
 
 PLATFORM_LOGIN = ("platform", "platform123")
 DEMO_TENANT = "demo"
+DEMO_TIMEZONE = "Africa/Nairobi"
 DEMO_ADMIN = ("admin", "admin123")
 
 DEMO_ARCHIVES: list[tuple[str, dict[str, Any]]] = [
@@ -72,7 +73,7 @@ def ensure_demo_tenant(store: ItemStore) -> None:
             name="Demo Power Ltd",
             currency="KES",
             decimals=2,
-            timezone="Africa/Nairobi",
+            timezone=DEMO_TIMEZONE,
             languages=["en", "fr", "zh"],
             region_levels=3,
             warn_amount=Decimal("5000"),

@@ -9,7 +9,6 @@ from typing import Any
 
 from functions.channels.channel_vend import agent_vend
 from functions.vending.schemas import VendRequest
-from gridvend.auth.context import TenantContext
 from gridvend.errors import GridvendError
 from gridvend.store.channels import AgentRepository, FloatShort
 from tests.api.conftest import Api
@@ -115,7 +114,7 @@ def test_fifty_parallel_sales_never_take_the_float_below_zero(api: Api) -> None:
     install(api, shop, "31000000006")
     new_agent(api, shop, "AG6", "200.00")
     credit_before = module_balance(api, shop)
-    ctx = TenantContext(tenant_id=shop.tenant_id, user_id="u1", username="clerk", permissions=frozenset({"*"}))
+    ctx = shop.context(api, "clerk")
     agent = AgentRepository(api.store, ctx).require("AG6")
     request = VendRequest(meter="31000000006", amount=Decimal("10.00"))
 

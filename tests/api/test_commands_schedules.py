@@ -4,12 +4,13 @@ as a read task, and the answers are kept as readings."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from functions.commands.acks import apply_ack
 from functions.commands.context import CommandContext
 from functions.commands.sweeper import sweep
+from gridvend.clock import utc_now
 from gridvend.iot import obis
 from gridvend.iot.messages import AckMessage, AckStatus
 from gridvend.iot.rule_events import read_uplink, rule_message
@@ -25,7 +26,7 @@ __all__ = ["clock", "devices"]
 def _schedule(**changes: object) -> dict[str, object]:
     return {
         "name": "Hourly energy", "obis": [obis.ACTIVE_IMPORT, obis.CREDIT], "unit": "minute", "every": 15,
-        "base_time": (datetime.now(UTC) - timedelta(hours=1)).isoformat(), "targets": {"meters": [SERIAL]},
+        "base_time": (utc_now() - timedelta(hours=1)).isoformat(), "targets": {"meters": [SERIAL]},
         **changes,
     }
 
@@ -42,7 +43,7 @@ def test_a_schedule_is_checked_and_its_next_run_lies_ahead(api: Api, devices: Co
 
     assert made.status == 201, made.body
     next_run = datetime.fromisoformat(made.body["next_run"])
-    assert datetime.now(UTC) < next_run <= datetime.now(UTC) + timedelta(minutes=15)
+    assert utc_now() < next_run <= utc_now() + timedelta(minutes=15)
     assert [reply.body["errors"][0]["field"] for reply in (too_often, weekly, unknown, naive)] == [
         "every", "unit", "obis", "base_time"]
 

@@ -16,7 +16,6 @@ from functions.channels.vendor_auth import VendorCaller
 from functions.streams.handler import process_stream_batch
 from functions.streams.records import stream_event, stream_record
 from functions.streams.tenants import TenantFacts
-from gridvend.auth.context import TenantContext
 from gridvend.store.channels import AgentRepository
 from tests.api.conftest import Api
 from tests.api.test_agents import balance, new_agent
@@ -160,7 +159,7 @@ def test_the_same_message_id_sent_ten_times_at_once_sells_one_token(api: Api) ->
     shop = open_shop(api)
     install(api, shop, "32000000007")
     vendor_with_key(api, shop, "BANK7")
-    reader = TenantContext(tenant_id=shop.tenant_id, user_id="u", username="u", permissions=frozenset({"*"}))
+    reader = shop.context(api)
     vendor = AgentRepository(api.store, reader).require("BANK7")
     caller = VendorCaller(replace(reader, username="vendor:BANK7", sales_point_id="KIOSK1"), api.store, vendor, 2)
     body = VendorCreditVend(message_id=message(), meter="32000000007", amount=Decimal("40.00"))
@@ -181,7 +180,7 @@ def test_a_reversal_sent_five_times_at_once_gives_the_float_back_once(api: Api) 
     key = vendor_with_key(api, shop, "BANK8")
     sale_id = message()
     vendor_call(api, key, "POST", "/credit-vends", {"message_id": sale_id, "meter": "32000000008", "amount": "50.00"})
-    reader = TenantContext(tenant_id=shop.tenant_id, user_id="u", username="u", permissions=frozenset({"*"}))
+    reader = shop.context(api)
     vendor = AgentRepository(api.store, reader).require("BANK8")
     caller = VendorCaller(replace(reader, username="vendor:BANK8", sales_point_id="KIOSK1"), api.store, vendor, 2)
     body = VendorReversal(message_id=message(), original_message_id=sale_id)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from gridvend.auth.context import TenantContext
 from gridvend.store.vends import VendRepository
 from gridvend.sts.decoder import Reason
 from tests.api.conftest import Api
@@ -18,14 +16,12 @@ __all__ = ["_master_key"]
 
 
 def _rollups(api: Api, shop: Shop) -> dict[str, dict[str, Any]]:
-    ctx = TenantContext(tenant_id=shop.tenant_id, user_id="u", username="u", permissions=frozenset({"*"}))
-    today = f"{datetime.now(UTC):%Y-%m-%d}"
-    return {item["sk"]: item for item in VendRepository(api.store, ctx).day_rollups(today)}
+    ctx = shop.context(api)
+    return {item["sk"]: item for item in VendRepository(api.store, ctx).day_rollups(ctx.calendar.day_key())}
 
 
 def _state(api: Api, shop: Shop, serial: str) -> Any:
-    ctx = TenantContext(tenant_id=shop.tenant_id, user_id="u", username="u", permissions=frozenset({"*"}))
-    return VendRepository(api.store, ctx).state(serial)
+    return VendRepository(api.store, shop.context(api)).state(serial)
 
 
 def test_cancel_refunds_net_less_charge_and_gives_everything_back(api: Api) -> None:

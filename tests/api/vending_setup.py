@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from gridvend.auth.context import TenantContext
+from gridvend.store.tenants import own_tenant_settings, tenant_context_fields
 from tests.api.conftest import Api
 from tests.api.test_customers import archive, by_code
 from tests.api.test_meters import meter_model, new_meter
@@ -51,6 +53,12 @@ class Shop:
     tariff_id: str
     customer_type_id: str
     module_id: str = "SM1"
+
+    def context(self, api: Api, username: str = "u") -> TenantContext:
+        """An all-permissions context carrying the tenant's settings, as the API builds one from a token."""
+        settings = own_tenant_settings(api.store, self.tenant_id) or {}
+        return TenantContext(tenant_id=self.tenant_id, user_id=username, username=username,
+                             permissions=frozenset({"*"}), extra=tenant_context_fields(settings))
 
     def sell(self, api: Api, serial: str, key: str, **body: Any) -> Any:
         payload = {"meter": serial, **({"amount": "100.00"} if "energy" not in body else {}), **body}

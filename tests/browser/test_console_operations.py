@@ -3,7 +3,6 @@ browser against the local API."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import time
 import uuid
@@ -13,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from gridvend.tenancy.calendar import TenantCalendar
+from infra.local.bootstrap import DEMO_TIMEZONE
 from tests.browser.conftest import DEMO_ADMIN, Console, sign_in
 
 pytestmark = pytest.mark.browser
@@ -130,7 +131,7 @@ def test_an_installer_completes_a_work_order_on_a_phone(browser: Any, console: C
     serial = f"3{random.randrange(10**9, 10**10)}"
     meter = {"serial": serial, "model_id": model["id"], "sgc": "123456"}
     assert console.api("POST", "/v1/meters", meter, token).status == 201
-    assignment = {"installer": "admin", "date": dt.date.today().isoformat(), "serials": [serial]}
+    assignment = {"installer": "admin", "date": TenantCalendar.named(DEMO_TIMEZONE).day_key(), "serials": [serial]}
     assigned = console.api("POST", "/v1/work-orders", assignment, token)
     assert assigned.status == 201, assigned.body
     order_id = assigned.body["items"][0]["id"]

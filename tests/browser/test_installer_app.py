@@ -3,7 +3,6 @@ while the work-order API is not there yet."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import random
 import urllib.request
@@ -14,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from gridvend.tenancy.calendar import TenantCalendar
+from infra.local.bootstrap import DEMO_TIMEZONE
 from tests.browser.conftest import DEMO_ADMIN, Console
 
 pytestmark = pytest.mark.browser
@@ -75,7 +76,7 @@ def test_an_installation_saved_offline_is_sent_when_back_and_a_refusal_is_shown(
     ).body
     grid = {"code": f"G{tag}", "name": "Grid 1", "project_id": project["id"]}
     assert console.api("POST", "/v1/archives/power-grids", grid, token).status == 201
-    assignment = {"installer": "admin", "date": dt.date.today().isoformat(), "serials": [serial]}
+    assignment = {"installer": "admin", "date": TenantCalendar.named(DEMO_TIMEZONE).day_key(), "serials": [serial]}
     assigned = console.api("POST", "/v1/work-orders", assignment, token)
     assert assigned.status == 201, assigned.body
     order_id = assigned.body["items"][0]["id"]

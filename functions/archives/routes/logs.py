@@ -11,8 +11,9 @@ from functions.common.auth import tenant_context
 from functions.common.deps import tenant_store
 from functions.common.requests import decode_cursor, encode_cursor, page_size, query
 from functions.common.routing import route
+from gridvend.clock import utc_now
 from gridvend.errors import InvalidInput
-from gridvend.store.audit import AuditRepository, utc_now
+from gridvend.store.audit import AuditRepository
 from gridvend.store.users import OperatorRepository
 
 log_routes = Blueprint(__name__)

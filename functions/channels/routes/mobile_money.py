@@ -4,7 +4,6 @@ re-vend of an open payment."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from chalice import Blueprint, Response
@@ -18,6 +17,7 @@ from functions.common.deps import tenant_store
 from functions.common.requests import body_as, decode_cursor, encode_cursor, page_size, query
 from functions.common.routing import route
 from functions.vending.schemas import Serial
+from gridvend.clock import utc_now
 from gridvend.errors import InvalidInput, Unprocessable
 from gridvend.store.guarded import commit
 from gridvend.store.mobile_money import PAYMENT_STATUSES, MobileMoneyRepository, public_provider
@@ -146,7 +146,7 @@ def refused_callbacks() -> dict[str, Any]:
     ctx = tenant_context(mobile_money_routes.current_request)
     ctx.require("mobile-money", "view")
     params = query(mobile_money_routes.current_request)
-    month = params.get("month") or f"{datetime.now(UTC):%Y-%m}"
+    month = params.get("month") or f"{utc_now():%Y-%m}"
     if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
         raise InvalidInput.for_field("month", "YYYY-MM")
     return {"items": MobileMoneyRepository(tenant_store(ctx.tenant_id), ctx).refused(month, page_size(params))}

@@ -13,9 +13,9 @@ from functions.commands.routes.params import day_param, meter_param, month_param
 from functions.common.auth import tenant_context
 from functions.common.requests import body_as, decode_cursor, encode_cursor, page_size, query
 from functions.common.routing import route
+from gridvend.clock import utc_now
 from gridvend.iot.messages import utc_stamp
 from gridvend.store.ami.events import EventRepository
-from gridvend.store.audit import utc_now
 
 event_routes = Blueprint(__name__)
 

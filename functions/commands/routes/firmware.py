@@ -16,10 +16,11 @@ from functions.common.auth import tenant_context
 from functions.common.requests import body_as
 from functions.common.routing import route
 from gridvend.ami.commands import FIRMWARE_CHUNK_BYTES
+from gridvend.clock import utc_now
 from gridvend.errors import InvalidInput
 from gridvend.iot.messages import utc_stamp
 from gridvend.store.ami.firmware import FirmwareRepository
-from gridvend.store.audit import AuditEntry, audit_put, utc_now
+from gridvend.store.audit import AuditEntry, audit_put
 
 firmware_routes = Blueprint(__name__)
 

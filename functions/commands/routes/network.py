@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from chalice import Blueprint
 
@@ -15,11 +15,11 @@ from functions.common.auth import tenant_context
 from functions.common.requests import decode_cursor, encode_cursor, page_size, query
 from functions.common.routing import route
 from gridvend.ami.network import NetworkStatus, heard, is_silent
+from gridvend.clock import utc_now
 from gridvend.errors import NotFound
 from gridvend.iot.obis import SIGNAL_STRENGTH
 from gridvend.store.ami.readings import RollupRepository
 from gridvend.store.ami.things import Thing, ThingRegistry
-from gridvend.store.audit import utc_now
 from gridvend.store.items import ItemStore
 
 network_routes = Blueprint(__name__)
@@ -40,13 +40,6 @@ def _with_latest_reading(store: ItemStore, tenant_id: str, zone: ZoneInfo, thing
             signal = rollup.last.get(SIGNAL_STRENGTH)
             return heard(current, datetime.fromisoformat(rollup.last_at), int(signal) if signal is not None else None)
     return current
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def _shown(thing: Thing, status: NetworkStatus | None) -> dict[str, Any]:
@@ -72,7 +65,7 @@ def network() -> dict[str, Any]:
     start = decode_cursor(params, ctx.key_prefix, f"{ctx.key_prefix}THING")
     things, next_key = registry.all(limit=page_size(params), start_key=start)
     statuses = {status.thing_id: status for status in registry.statuses([thing.thing_id for thing in things])}
-    store, zone = command_context(ctx.tenant_id).store, _zone(ctx.extra.get("timezone"))
+    store, zone = command_context(ctx.tenant_id).store, ctx.calendar.zone
     items = [
         _shown(thing, _with_latest_reading(store, ctx.tenant_id, zone, thing, statuses.get(thing.thing_id)))
         for thing in things
@@ -90,7 +83,7 @@ def thing(thing_id: str) -> dict[str, Any]:
     if found is None:
         raise NotFound(f"thing '{thing_id[:64]}' is not provisioned")
     status, _ = registry.status(thing_id)
-    store, zone = command_context(ctx.tenant_id).store, _zone(ctx.extra.get("timezone"))
+    store, zone = command_context(ctx.tenant_id).store, ctx.calendar.zone
     shown = _shown(found, _with_latest_reading(store, ctx.tenant_id, zone, found, status))
     return {**shown, "meters": list(found.meters), "iot_thing_name": found.iot_thing_name,
             "certificate_id": found.certificate_id or None, "created_at": found.created_at}

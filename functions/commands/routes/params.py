@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
+from gridvend.clock import utc_now
 from gridvend.errors import InvalidInput
 from gridvend.meters.serials import SERIAL_PATTERN, SERIAL_RULE, normal_serial
 
@@ -33,7 +34,7 @@ def time_param(params: dict[str, str], name: str, default: datetime) -> datetime
 
 
 def day_param(params: dict[str, str], name: str, default: str | None = None) -> str:
-    value = params.get(name) or default or f"{datetime.now(UTC):%Y-%m-%d}"
+    value = params.get(name) or default or f"{utc_now():%Y-%m-%d}"
     if not DAY.match(value):
         raise InvalidInput.for_field(name, "YYYY-MM-DD")
     try:
@@ -44,14 +45,14 @@ def day_param(params: dict[str, str], name: str, default: str | None = None) -> 
 
 
 def month_param(params: dict[str, str], name: str = "month") -> str:
-    value = params.get(name) or f"{datetime.now(UTC):%Y-%m}"
+    value = params.get(name) or f"{utc_now():%Y-%m}"
     if not MONTH.match(value):
         raise InvalidInput.for_field(name, "YYYY-MM")
     return value
 
 
 def window(params: dict[str, str], default_days: int = 1) -> tuple[datetime, datetime]:
-    until = time_param(params, "until", datetime.now(UTC))
+    until = time_param(params, "until", utc_now())
     since = time_param(params, "since", until - timedelta(days=default_days))
     if since > until:
         raise InvalidInput.for_field("since", "after until")

@@ -3,7 +3,6 @@ months from a base time; each run is a task whose answers are kept as readings."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from chalice import Blueprint, Response
@@ -16,6 +15,7 @@ from functions.common.auth import tenant_context
 from functions.common.requests import body_as, decode_cursor, encode_cursor, page_size, query
 from functions.common.routing import route
 from gridvend.ami.schedules import MAX_EVERY, PeriodUnit, next_run_after
+from gridvend.clock import utc_now
 from gridvend.errors import NotFound
 from gridvend.ids import new_id
 from gridvend.iot.messages import UtcTime, utc_stamp
@@ -53,8 +53,7 @@ def create_schedule() -> Response:
     schedule = Schedule(
         schedule_id=new_id(), name=given.name, obis=tuple(given.obis), unit=given.unit, every=given.every,
         base_time=utc_stamp(given.base_time), targets=given.targets.model_dump(mode="json", exclude_none=True),
-        next_run=utc_stamp(next_run_after(given.base_time, given.unit, given.every, datetime.now(UTC))
-                           if given.base_time < datetime.now(UTC) else given.base_time),
+        next_run=utc_stamp(next_run_after(given.base_time, given.unit, given.every, utc_now(), ctx.calendar)),
         enabled=given.enabled, created_by=ctx.username,
     )
     ScheduleRepository(context.store, ctx.tenant_id).create(ctx, schedule)

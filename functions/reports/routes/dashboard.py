@@ -5,7 +5,6 @@ month) the month of the top 10 sales points."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from chalice import Blueprint
@@ -14,7 +13,6 @@ from functions.common.auth import tenant_context
 from functions.common.deps import tenant_store
 from functions.common.requests import query
 from functions.common.routing import route
-from functions.reports.catalogue import tenant_zone
 from functions.reports.dashboard import DashboardQuery, dashboard
 from gridvend.reports.parameters import ReportParameter, read_parameters
 
@@ -32,7 +30,7 @@ def show_dashboard() -> dict[str, Any]:
     ctx = tenant_context(dashboard_routes.current_request)
     ctx.require("reports", "view")
     values = read_parameters(DASHBOARD_PARAMETERS, query(dashboard_routes.current_request))
-    today = datetime.now(UTC).astimezone(tenant_zone(ctx)).date()
+    today = ctx.calendar.today()
     figures = dashboard(tenant_store(ctx.tenant_id), ctx, int(ctx.extra.get("decimals", 2)),
                         DashboardQuery(values["days"], values["expected"], today, values["top_month"]))
     return {"as_of": today.isoformat(), **figures}

@@ -9,6 +9,7 @@ import type { Page } from "../api/client";
 import { useApp } from "../app/AppContext";
 import { useAsync } from "../app/useAsync";
 import { NoAccess } from "../console/NoAccess";
+import { tenantToday } from "../lib/dates";
 import { downloadFile, type EncodedFile } from "../lib/files";
 import { formatNumber } from "../lib/money";
 import { can } from "../lib/permissions";
@@ -33,9 +34,10 @@ type Shown = { tree: LossTree; table: ReportAnswer; energy: ReportAnswer };
 const EXPORT_FORMATS = ["csv", "xlsx", "pdf"];
 
 export function LineLossPage() {
-  const { client, granted, t, language } = useApp();
+  const { client, granted, t, language, me } = useApp();
+  const today = tenantToday(me?.settings?.timezone);
   const [periodKind, setPeriodKind] = useState<PeriodKind>("month");
-  const [selection, setSelection] = useState<LossSelection>({ topology: "", periodKind: "month", period: currentPeriod("month"), levels: [], energy: "forward" });
+  const [selection, setSelection] = useState<LossSelection>({ topology: "", periodKind: "month", period: currentPeriod("month", today), levels: [], energy: "forward" });
   const [shown, setShown] = useState<Shown | null>(null);
   const [failure, setFailure] = useState("");
   const [running, setRunning] = useState(false);
@@ -154,7 +156,7 @@ export function LineLossPage() {
                 value={periodKind}
                 onChange={(kind: PeriodKind) => {
                   setPeriodKind(kind);
-                  setSelection({ ...selection, periodKind: kind, period: currentPeriod(kind) });
+                  setSelection({ ...selection, periodKind: kind, period: currentPeriod(kind, today) });
                 }}
                 options={(["month", "season", "year"] as const).map((kind) => ({ value: kind, label: t(`loss.${kind}`) }))}
                 data-testid="loss-period-kind"

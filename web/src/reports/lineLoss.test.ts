@@ -21,7 +21,7 @@ describe("line loss", () => {
     expect(isPeriod("month", "2026-13")).toBe(false);
     expect(isPeriod("season", "2026-Q5")).toBe(false);
     expect(isPeriod("year", "26")).toBe(false);
-    const day = new Date(2026, 10, 22);
+    const day = "2026-11-22";
     expect([currentPeriod("month", day), currentPeriod("season", day), currentPeriod("year", day)]).toEqual(["2026-11", "2026-Q4", "2026"]);
   });
 

@@ -46,12 +46,12 @@ export function isPeriod(kind: PeriodKind, text: string): boolean {
   return PERIOD_PATTERNS[kind].test(text.trim());
 }
 
-/** The period a kind starts at: this month, this quarter or this year (the given day, local). */
-export function currentPeriod(kind: PeriodKind, today: Date = new Date()): string {
-  const year = today.getFullYear();
-  if (kind === "year") return String(year);
-  if (kind === "season") return `${year}-Q${Math.floor(today.getMonth() / 3) + 1}`;
-  return `${year}-${String(today.getMonth() + 1).padStart(2, "0")}`;
+/** The period a kind starts at: the month, quarter or year of `today`, the tenant's YYYY-MM-DD. */
+export function currentPeriod(kind: PeriodKind, today: string): string {
+  const [year, month] = today.split("-");
+  if (kind === "year") return year;
+  if (kind === "season") return `${year}-Q${Math.floor((Number(month) - 1) / 3) + 1}`;
+  return `${year}-${month}`;
 }
 
 /** The query string of one selection: `month=`, `season=` or `year=`, levels comma-joined. */

@@ -8,6 +8,7 @@ import type { Page } from "../api/client";
 import { useApp } from "../app/AppContext";
 import { useAsync } from "../app/useAsync";
 import { NoAccess } from "../console/NoAccess";
+import { tenantToday } from "../lib/dates";
 import { can } from "../lib/permissions";
 import { JobCard } from "./JobCard";
 import { isMonth, type JobView } from "./jobs";
@@ -18,13 +19,9 @@ interface ExportForm {
   to: string;
 }
 
-function thisMonth(): string {
-  const today = new Date();
-  return `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}`;
-}
-
 export function BackupsPage() {
-  const { client, granted, t } = useApp();
+  const { client, granted, t, me } = useApp();
+  const thisMonth = tenantToday(me?.settings?.timezone).slice(0, 7);
   const [backup, setBackup] = useState<JobView | null>(null);
   const [billing, setBilling] = useState<JobView | null>(null);
   const [failure, setFailure] = useState("");
@@ -68,7 +65,7 @@ export function BackupsPage() {
         <Card size="small" title={t("billingExport.title")} style={{ marginTop: 16 }}>
           <Form<ExportForm>
             layout="inline"
-            initialValues={{ from: thisMonth(), to: thisMonth() }}
+            initialValues={{ from: thisMonth, to: thisMonth }}
             onFinish={(values) =>
               void attempt(() => client.post<JobView>("/v1/billing-exports", { template_id: values.template_id, from: values.from.trim(), to: values.to.trim() }), setBilling)
             }

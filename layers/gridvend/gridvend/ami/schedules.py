@@ -8,7 +8,10 @@ import calendar
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from gridvend.tenancy.calendar import TenantCalendar
+
 MAX_EVERY = 64
+UTC_CALENDAR = TenantCalendar.named("UTC")
 
 
 class PeriodUnit(StrEnum):
@@ -38,19 +41,26 @@ def run_at(base: datetime, unit: PeriodUnit, every: int, number: int) -> datetim
     return base + _FIXED[unit] * every * number
 
 
-def next_run_after(base: datetime, unit: PeriodUnit, every: int, moment: datetime) -> datetime:
-    """The first run strictly after `moment` (runs missed meanwhile are skipped, not made up)."""
+def next_run_after(
+    base: datetime, unit: PeriodUnit, every: int, moment: datetime, calendar: TenantCalendar = UTC_CALENDAR
+) -> datetime:
+    """The first run strictly after `moment` (runs missed meanwhile are skipped, not made up). Minutes and hours
+    are fixed lengths of time; days and months keep the base's wall-clock time on the tenant's calendar, so a
+    daily 02:00 read stays at 02:00 across daylight saving changes and a monthly one at the month's turn."""
     if moment < base:
         return base
+    if unit in (PeriodUnit.MINUTE, PeriodUnit.HOUR):
+        period = _FIXED[unit] * every
+        return base + period * ((moment - base) // period + 1)
+    base_wall, moment_wall = calendar.wall(base), calendar.wall(moment)
     if unit is PeriodUnit.MONTH:
-        months = (moment.year - base.year) * 12 + moment.month - base.month
+        months = (moment_wall.year - base_wall.year) * 12 + moment_wall.month - base_wall.month
         number = max(0, months // every - 1)
-        while run_at(base, unit, every, number) <= moment:
-            number += 1
-        return run_at(base, unit, every, number)
-    period = _FIXED[unit] * every
-    number = (moment - base) // period + 1
-    return base + period * number
+    else:
+        number = max(0, (moment_wall - base_wall) // (_FIXED[unit] * every) - 1)
+    while calendar.at_wall(run_at(base_wall, unit, every, number)) <= moment:
+        number += 1
+    return calendar.at_wall(run_at(base_wall, unit, every, number))
 
 
 def expected_runs_per_day(unit: PeriodUnit, every: int) -> float:

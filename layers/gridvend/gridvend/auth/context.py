@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from gridvend.errors import Forbidden, InvalidInput
+from gridvend.tenancy.calendar import TenantCalendar
 
 PLATFORM_TENANT = "platform"
 PLATFORM_OPERATOR_ROLE = "platform-operator"
@@ -35,6 +36,11 @@ class TenantContext:
     def key_prefix(self) -> str:
         """Every table key of this tenant starts with this; the trailing '#' stops `acme` matching `acme2`."""
         return f"T#{self.tenant_id}#"
+
+    @property
+    def calendar(self) -> TenantCalendar:
+        """The tenant's days and months (its time zone, carried in from its settings)."""
+        return TenantCalendar.named(self.extra.get("timezone"))
 
     @property
     def is_platform_operator(self) -> bool:

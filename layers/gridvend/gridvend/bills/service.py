@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from gridvend.auth.context import TenantContext
 from gridvend.bills.handler import BillHandler
 from gridvend.bills.model import Bill, BillContent, BillStatus
 from gridvend.bills.numbering import NumberingRule, counter_period, format_number
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, InvalidInput
 from gridvend.ids import new_id
 from gridvend.store.archives import ArchiveRepository
-from gridvend.store.audit import AuditEntry, audit_put, utc_now
+from gridvend.store.audit import AuditEntry, audit_put
 from gridvend.store.bills import BillRepository, CounterMoved
 from gridvend.store.guarded import Guarded, commit
 from gridvend.store.items import ItemStore
@@ -178,7 +178,7 @@ class BillService:
 
 def local_today(ctx: TenantContext) -> date:
     """Bill dates and number periods follow the tenant's calendar, not UTC's."""
-    return datetime.now(ZoneInfo(ctx.extra.get("timezone") or "UTC")).date()
+    return ctx.calendar.today()
 
 
 def _refuse_checked(bill: Bill, what: str) -> None:

@@ -5,8 +5,7 @@ fails, the number is skipped (a gap), which numbering rules of this kind allow."
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from gridvend.auth.context import TenantContext
 from gridvend.bills.numbering import NumberingRule, counter_period, format_number
@@ -20,7 +19,7 @@ ATTEMPTS = 5
 
 
 def local_today(ctx: TenantContext) -> date:
-    return datetime.now(ZoneInfo(ctx.extra.get("timezone") or "UTC")).date()
+    return ctx.calendar.today()
 
 
 class Numbers:

@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, InvalidInput
 from gridvend.ids import new_id
 from gridvend.imports.device_rows import ConcentratorImporter, SimImporter
@@ -26,7 +27,7 @@ from gridvend.imports.model import ImportJob, ImportKind, ImportStatus, RowProbl
 from gridvend.imports.rows import ReferenceCounts, RowImporter
 from gridvend.imports.schemas import ImportRequest
 from gridvend.store.archives import ArchiveRepository
-from gridvend.store.audit import AuditEntry, audit_put, utc_now
+from gridvend.store.audit import AuditEntry, audit_put
 from gridvend.store.guarded import Guarded, commit
 from gridvend.store.imports import ImportJobRepository
 from gridvend.store.items import Condition, Increment, ItemStore

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from gridvend.ids import new_id
-from gridvend.store.audit import AuditEntry, audit_put, utc_now
+from gridvend.store.audit import AuditEntry, audit_put
 from gridvend.store.guarded import Guarded, commit
 from gridvend.store.items import Condition, Delete, Increment, Item, ItemStore, Put
 from gridvend.store.read_cache import read_cache

@@ -4,10 +4,11 @@ transaction as the change it describes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.ids import new_id
 from gridvend.store.items import ItemStore, Put
 
@@ -22,9 +23,6 @@ class AuditEntry:
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def audit_put(ctx: TenantContext, entry: AuditEntry, at: datetime | None = None) -> Put:

@@ -10,10 +10,11 @@ Access patterns:
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, FieldProblem, NotFound, Unprocessable
 from gridvend.ids import new_id
 from gridvend.store.audit import AuditEntry, audit_put
@@ -135,7 +136,7 @@ class AgentRepository:
 
     def movement_operations(self, agent_id: str, movement: FloatMovement, at: datetime | None = None) -> list[Guarded]:
         """Moves the float (a draw never below zero) and writes the statement line, for any transaction."""
-        moment = at or datetime.now(UTC)
+        moment = at or utc_now()
         draw = -movement.amount_minor if movement.amount_minor < 0 else 0
         condition = Condition(at_least={"balance": draw}) if draw else Condition.present()
         short = FloatShort(

@@ -20,12 +20,13 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.customers.card_model import Card
 from gridvend.customers.model import Customer
 from gridvend.errors import Conflict, FieldProblem, NotFound
 from gridvend.ids import new_id
 from gridvend.store.archives import Reference
-from gridvend.store.audit import AuditEntry, audit_put, utc_now
+from gridvend.store.audit import AuditEntry, audit_put
 from gridvend.store.guarded import Guarded
 from gridvend.store.items import Check, Condition, Delete, Item, ItemStore, Put
 

@@ -6,10 +6,10 @@ Access patterns:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.ids import new_id
 from gridvend.store.items import Item, ItemStore
 
@@ -23,7 +23,7 @@ class DeliveryRepository:
         return f"{self._ctx.key_prefix}DELIV#{bill_number}"
 
     def record(self, bill_number: str, attempt: dict[str, Any]) -> dict[str, Any]:
-        moment = datetime.now(UTC)
+        moment = utc_now()
         shown = {"id": new_id(), "bill_number": bill_number, "at": moment.isoformat(timespec="seconds"), **attempt}
         item: Item = {
             "pk": self.partition(bill_number),

@@ -15,9 +15,9 @@ from dataclasses import replace
 from typing import Any, Literal
 
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, FieldProblem, NotFound
 from gridvend.meters.devices import Device, DeviceKind
-from gridvend.store.audit import utc_now
 from gridvend.store.bulk import stored_keys
 from gridvend.store.guarded import Guarded
 from gridvend.store.items import Condition, Delete, Increment, Item, ItemStore, Put

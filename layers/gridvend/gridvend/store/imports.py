@@ -15,9 +15,9 @@ from dataclasses import replace
 from typing import Any
 
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, NotFound
 from gridvend.imports.model import MAX_REPORTED_PROBLEMS, ImportJob, ImportKind, ImportStatus, RowProblem
-from gridvend.store.audit import utc_now
 from gridvend.store.guarded import Guarded, commit
 from gridvend.store.items import Condition, Delete, Increment, Item, ItemStore, Put, TransactionConflict
 

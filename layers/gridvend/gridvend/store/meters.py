@@ -18,11 +18,12 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, FieldProblem, NotFound
 from gridvend.meters.model import HistoryEntry, Meter, snapshot
 from gridvend.meters.states import MeterState
 from gridvend.store.archives import ArchiveRepository, Reference
-from gridvend.store.audit import AuditEntry, audit_put, utc_now
+from gridvend.store.audit import AuditEntry, audit_put
 from gridvend.store.bulk import stored_keys
 from gridvend.store.guarded import Guarded
 from gridvend.store.items import Condition, Delete, Item, ItemStore, Put

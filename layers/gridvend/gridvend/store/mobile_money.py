@@ -11,10 +11,10 @@ Access patterns:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, FieldProblem, NotFound
 from gridvend.ids import new_id
 from gridvend.store.audit import AuditEntry, audit_put
@@ -29,7 +29,7 @@ class PaymentMoved(Conflict):
 
 
 def now_text() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+    return utc_now().isoformat(timespec="milliseconds")
 
 
 class MobileMoneyRepository:
@@ -114,7 +114,7 @@ class MobileMoneyRepository:
 
     # refused callbacks
     def record_refused(self, record: dict[str, Any]) -> None:
-        moment = datetime.now(UTC)
+        moment = utc_now()
         item: Item = {
             "pk": f"{self._prefix}MMREFUSED#{moment:%Y-%m}",
             "sk": f"{moment.isoformat(timespec='milliseconds')}#{new_id()}",

@@ -7,10 +7,10 @@ Access patterns:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.store.audit import AuditEntry, audit_put
 from gridvend.store.guarded import commit
 from gridvend.store.items import Increment, Item, ItemStore, Put
@@ -25,7 +25,7 @@ class SelfServiceCodeRepository:
         self._partition = f"{ctx.key_prefix}SSCODE"
 
     def issue(self, meter: str, code_hash: str) -> dict[str, Any]:
-        shown = {"meter": meter, "issued_at": datetime.now(UTC).isoformat(timespec="seconds"), "by": self._ctx.username}
+        shown = {"meter": meter, "issued_at": utc_now().isoformat(timespec="seconds"), "by": self._ctx.username}
         item: Item = {
             "pk": self._partition,
             "sk": meter,

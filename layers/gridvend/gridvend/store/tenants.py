@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from gridvend.auth.context import PLATFORM_TENANT, TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, FieldProblem, NotFound
-from gridvend.store.audit import AuditEntry, audit_put, utc_now
+from gridvend.store.audit import AuditEntry, audit_put
 from gridvend.store.guarded import Guarded, commit
 from gridvend.store.items import Condition, ItemStore, Put, WriteOp
 from gridvend.tenancy.settings import TenantSettings, TenantStatus

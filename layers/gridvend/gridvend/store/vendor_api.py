@@ -9,10 +9,10 @@ Access patterns:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from gridvend.auth.context import TenantContext
+from gridvend.clock import utc_now
 from gridvend.errors import Conflict, NotFound
 from gridvend.store.audit import AuditEntry, audit_put
 from gridvend.store.guarded import Guarded, commit
@@ -35,7 +35,7 @@ class VendorApiRepository:
 
     # keys
     def add_key(self, vendor_id: str, key_id: str, secret_hash: str) -> dict[str, Any]:
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = utc_now().isoformat(timespec="seconds")
         shown = {"key_id": key_id, "vendor": vendor_id, "status": "active", "created_at": now}
         item: Item = {
             "pk": f"{self._prefix}VKEY",
@@ -72,7 +72,7 @@ class VendorApiRepository:
             "data": {
                 **item["data"],
                 "status": "revoked",
-                "revoked_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "revoked_at": utc_now().isoformat(timespec="seconds"),
             },
         }
         commit(
@@ -97,7 +97,7 @@ class VendorApiRepository:
             "data": {
                 "message_id": message_id,
                 "kind": kind,
-                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "at": utc_now().isoformat(timespec="seconds"),
                 "answer": answer,
             },
         }

@@ -12,6 +12,7 @@ import {
   type Language,
   type Translate,
 } from "../i18n/translate";
+import { tenantTime } from "../lib/dates";
 import type { MoneySettings } from "../lib/money";
 import type { PermissionSet } from "../lib/permissions";
 
@@ -37,6 +38,8 @@ interface AppState {
   me: Me | null;
   granted: PermissionSet;
   money: MoneySettings;
+  /** A stored UTC stamp on the tenant's wall clock. */
+  time: (stamp: unknown) => string;
   client: ApiClient;
   language: Language;
   languages: Language[];
@@ -94,6 +97,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
     me,
     granted: useMemo(() => new Set(me?.permissions ?? []), [me]),
     money: { currency: me?.settings?.currency ?? "USD", decimals: Number(me?.settings?.decimals ?? 2) },
+    time: (stamp: unknown) => tenantTime(stamp, me?.settings?.timezone),
     client,
     language,
     languages,

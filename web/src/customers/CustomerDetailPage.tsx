@@ -21,7 +21,7 @@ type OperationRecord = Record<string, unknown>;
 
 export function CustomerDetailPage() {
   const { code = "" } = useParams();
-  const { client, granted, t, money, language } = useApp();
+  const { client, granted, t, money, language, time } = useApp();
   const navigate = useNavigate();
   const [changes, setChanges] = useState(0);
   const [replacing, setReplacing] = useState<string | null>(null);
@@ -115,7 +115,7 @@ export function CustomerDetailPage() {
           loading={operations.loading}
           dataSource={operations.data ?? []}
           columns={[
-            { title: t("vend.time"), key: "at", render: (_, record) => String(record.at ?? "").replace("T", " ").slice(0, 19) },
+            { title: t("vend.time"), key: "at", render: (_, record) => time(record.at) },
             { title: t("eng.kind"), key: "type", render: (_, record) => String(record.type ?? "") },
             { title: t("vend.billNumber"), key: "number", render: (_, record) => String(record.number ?? "") },
             { title: t("vend.operator"), key: "by", render: (_, record) => String(record.by ?? "") },

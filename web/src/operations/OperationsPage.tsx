@@ -14,7 +14,7 @@ import { TaskMonitor } from "./TaskMonitor";
 import { commandBody, parseSerials, taskPercent, type COMMAND_KINDS, type Task } from "./tasks";
 
 export function OperationsPage() {
-  const { client, granted, t } = useApp();
+  const { client, granted, t, time } = useApp();
   const [params] = useSearchParams();
   const [serialsText, setSerialsText] = useState(params.get("meter") ?? "");
   const [taskId, setTaskId] = useState<string | null>(params.get("task"));
@@ -80,7 +80,7 @@ export function OperationsPage() {
           data-testid="tasks-table"
           onRow={(task) => ({ onClick: () => setTaskId(task.task_id), style: { cursor: "pointer" } })}
           columns={[
-            { title: t("vend.time"), dataIndex: "created_at", render: (value: string) => value?.replace("T", " ").slice(0, 19) },
+            { title: t("vend.time"), dataIndex: "created_at", render: (value: string) => time(value) },
             { title: t("ops.task"), dataIndex: "task_id" },
             { title: t("eng.kind"), dataIndex: "kind" },
             { title: t("ops.commands"), key: "count", render: (_, task) => `${task.finished}/${task.total}` },

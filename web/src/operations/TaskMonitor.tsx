@@ -14,7 +14,7 @@ const POLL_MS = 1500;
 const STATE_COLOURS: Record<string, string> = { done: "green", failed: "red", timed_out: "orange", cancelled: "default", partial: "orange", running: "blue" };
 
 export function TaskMonitor({ taskId, onChanged }: { taskId: string; onChanged?: () => void }) {
-  const { client, granted, t } = useApp();
+  const { client, granted, t, time } = useApp();
   const [task, setTask] = useState<Task | null>(null);
   const [commands, setCommands] = useState<CommandRecord[]>([]);
   const [error, setError] = useState("");
@@ -66,7 +66,7 @@ export function TaskMonitor({ taskId, onChanged }: { taskId: string; onChanged?:
           { title: t("ops.state"), dataIndex: "state", render: (value: string) => <Tag color={STATE_COLOURS[value] ?? "blue"}>{stateLabel(value, t)}</Tag> },
           { title: t("ops.reason"), dataIndex: "reason" },
           { title: t("ops.result"), dataIndex: "result", render: (value: Record<string, unknown>) => (value && Object.keys(value).length ? JSON.stringify(value) : "") },
-          { title: t("vend.time"), dataIndex: "updated_at", render: (value: string) => value?.replace("T", " ").slice(0, 19) },
+          { title: t("vend.time"), dataIndex: "updated_at", render: (value: string) => time(value) },
         ]}
       />
       {can(granted, "commands", "create") && task && !isRunning(task) && status !== "done" && (

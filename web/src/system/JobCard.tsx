@@ -10,7 +10,7 @@ import { usePolledJob } from "./usePolledJob";
 const STATUS_COLOURS: Record<string, string> = { done: "green", failed: "red", running: "blue", queued: "default" };
 
 export function JobCard({ path, started, title, testId }: { path: string; started: JobView; title: string; testId: string }) {
-  const { client, t } = useApp();
+  const { client, t, time } = useApp();
   const { job, error } = usePolledJob(client, path, started);
   const shown = job ?? started;
   return (
@@ -26,8 +26,8 @@ export function JobCard({ path, started, title, testId }: { path: string; starte
       <Descriptions size="small" column={2}>
         <Descriptions.Item label={t("jobs.id")}>{shown.id}</Descriptions.Item>
         {shown.items !== undefined && <Descriptions.Item label={t("jobs.items")}>{shown.items}</Descriptions.Item>}
-        {shown.created_at && <Descriptions.Item label={t("jobs.started")}>{shown.created_at.replace("T", " ").slice(0, 19)}</Descriptions.Item>}
-        {shown.finished_at && <Descriptions.Item label={t("jobs.finished")}>{shown.finished_at.replace("T", " ").slice(0, 19)}</Descriptions.Item>}
+        {shown.created_at && <Descriptions.Item label={t("jobs.started")}>{time(shown.created_at)}</Descriptions.Item>}
+        {shown.finished_at && <Descriptions.Item label={t("jobs.finished")}>{time(shown.finished_at)}</Descriptions.Item>}
       </Descriptions>
       {shown.status === "done" && (
         <Space wrap data-testid="job-downloads">

@@ -3,10 +3,6 @@ import { Tag, Typography } from "antd";
 import { useApp } from "../app/AppContext";
 import { LogPage, type LogEntry } from "./LogPage";
 
-function localTime(stamp: unknown): string {
-  return typeof stamp === "string" ? new Date(stamp).toLocaleString() : "";
-}
-
 function changeSummary(entry: LogEntry): string {
   const after = entry.after as Record<string, unknown> | null;
   const before = entry.before as Record<string, unknown> | null;
@@ -19,7 +15,7 @@ function changeSummary(entry: LogEntry): string {
 }
 
 export function AuditLogPage() {
-  const { t } = useApp();
+  const { t, time } = useApp();
   return (
     <LogPage
       titleKey="menu.audit"
@@ -27,7 +23,7 @@ export function AuditLogPage() {
       module="audit"
       csvFields={["at", "username", "action", "entity", "entity_id", "before", "after"]}
       columns={[
-        { title: t("audit.time"), dataIndex: "at", render: localTime, width: 190 },
+        { title: t("audit.time"), dataIndex: "at", render: time, width: 190 },
         { title: t("audit.who"), dataIndex: "username", width: 120 },
         { title: t("audit.action"), dataIndex: "action", render: (action: string) => <Tag>{action}</Tag>, width: 110 },
         { title: t("audit.entity"), dataIndex: "entity", width: 160 },
@@ -43,7 +39,7 @@ export function AuditLogPage() {
 }
 
 export function LoginLogPage() {
-  const { t } = useApp();
+  const { t, time } = useApp();
   return (
     <LogPage
       titleKey="menu.loginLog"
@@ -51,7 +47,7 @@ export function LoginLogPage() {
       module="login-log"
       csvFields={["at", "username", "success", "reason", "source"]}
       columns={[
-        { title: t("login.time"), dataIndex: "at", render: localTime, width: 190 },
+        { title: t("login.time"), dataIndex: "at", render: time, width: 190 },
         { title: t("login.user"), dataIndex: "username" },
         {
           title: t("login.result"),

@@ -4,7 +4,7 @@ through the API code path on DynamoDB Local.
 Run: PYTHONPATH=. .venv/bin/python bench/bench_api.py [--iterations N] [--imports N]
 Prints figures only; it never passes or fails on speed. Each figure comes with its floor, measured in the
 same run on the same machine:
-  imports  `import functions.<x>.app` in a fresh interpreter  vs  `import boto3, pynamodb.models`
+  imports  every template function's handler module in a fresh interpreter  vs  `import boto3, pynamodb.models`
   latency  POST/GET /v1/archives/payment-terms through Chalice's test client (authorizer, tenant context,
            repository, DynamoItemStore)  vs  a bare PynamoDB TableItem save / query of the same item
 DynamoDB Local is started for the run on a free loopback port and stopped by its pid.
@@ -25,8 +25,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from infra.deploy.api_events import TEMPLATE, template_functions
+
 ROOT = Path(__file__).resolve().parents[1]
-APP_MODULES = ("functions.tenants.app", "functions.archives.app", "functions.authorizer.app")
+APP_MODULES = tuple(sorted({function.handler.rsplit(".", 1)[0]
+                            for function in template_functions(TEMPLATE.read_text().split("\n"))}))
 FLOOR_IMPORT = "boto3, pynamodb.models"
 ADMIN_PASSWORD = "bench-admin-pass"
 
@@ -52,7 +55,7 @@ def bench_imports(runs: int) -> None:
     for module in modules:
         seconds = statistics.median(samples[module])
         label = f"{module} (floor)" if module == FLOOR_IMPORT else module
-        print(f"  {label:<34} {seconds * 1000:8.1f} ms   x{seconds / floor:4.2f} of floor")
+        print(f"  {label:<40} {seconds * 1000:8.1f} ms   x{seconds / floor:4.2f} of floor")
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:

@@ -1,8 +1,8 @@
-"""The archives function: base data, operators, audit trail and login log."""
+"""The archives function: base data, operators, the audit trail and login log, imports."""
 
 from __future__ import annotations
 
-from functions.archives.blueprints import BLUEPRINTS
+from functions.archives.blueprints import RECORD_BLUEPRINTS
 from functions.common.app_factory import create_app
 
-app = create_app("gridvend-archives", BLUEPRINTS)
+app = create_app("gridvend-archives", RECORD_BLUEPRINTS)

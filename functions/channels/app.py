@@ -1,8 +1,8 @@
-"""The channels function: agents' floats, the third-party vendor API, mobile money callbacks, token delivery."""
+"""The channels function: agents' floats, the third-party vendor API, token delivery by SMS and e-mail."""
 
 from __future__ import annotations
 
-from functions.channels.blueprints import BLUEPRINTS
+from functions.channels.blueprints import AGENT_BLUEPRINTS
 from functions.common.app_factory import create_app
 
-app = create_app("gridvend-channels", BLUEPRINTS)
+app = create_app("gridvend-channels", AGENT_BLUEPRINTS)

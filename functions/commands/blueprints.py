@@ -1,4 +1,5 @@
-"""The commands function's routes. A blueprint can join one app only: import this, not app.py, to combine."""
+"""The commands package's routes, by the function that serves them. A blueprint can join one app only: import
+these lists, not the app modules, to combine them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,6 @@ from functions.commands.routes.readings import reading_routes
 from functions.commands.routes.schedules import schedule_routes
 from functions.commands.routes.tasks import task_routes
 
-BLUEPRINTS: list[Blueprint] = [
-    task_routes, reading_routes, event_routes, network_routes, schedule_routes, notification_routes, firmware_routes,
-]
+COMMAND_BLUEPRINTS: list[Blueprint] = [task_routes, reading_routes, network_routes, schedule_routes, firmware_routes]
+ALARM_BLUEPRINTS: list[Blueprint] = [event_routes, notification_routes]
+BLUEPRINTS: list[Blueprint] = [*COMMAND_BLUEPRINTS, *ALARM_BLUEPRINTS]

@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from functions.common.app_factory import create_app
-from functions.reports.blueprints import BLUEPRINTS
+from functions.reports.blueprints import REPORT_BLUEPRINTS
 
-app = create_app("gridvend-reports", BLUEPRINTS)
+app = create_app("gridvend-reports", REPORT_BLUEPRINTS)

@@ -4,6 +4,6 @@ restore writes a whole tenant on the function's own table rights, which the tena
 from __future__ import annotations
 
 from functions.common.app_factory import create_app
-from functions.reports.routes.backups import backup_routes
+from functions.reports.blueprints import BACKUP_BLUEPRINTS
 
-app = create_app("gridvend-backups", [backup_routes])
+app = create_app("gridvend-backups", BACKUP_BLUEPRINTS)

@@ -15,7 +15,7 @@ WEB_BUILD_STAMP := $(WEB_DIR)/dist/.built
 WEB_SOURCES := $(shell find $(WEB_DIR)/src $(WEB_DIR)/public -type f 2>/dev/null) \
 	$(WEB_DIR)/index.html $(WEB_DIR)/selfservice.html $(WEB_DIR)/vite.config.ts $(WEB_DIR)/tsconfig.json
 
-.PHONY: up down status test lint deps system-deps py-deps node-deps web web-test
+.PHONY: up down status test lint deps system-deps py-deps node-deps web web-test sam-build
 
 up: deps web
 	PYTHONPATH=$(CURDIR) $(PY) -m infra.local.stack up
@@ -29,6 +29,7 @@ status:
 test: deps web
 	$(MAKE) lint
 	$(MAKE) web-test
+	$(MAKE) sam-build
 	PYTHONPATH=$(CURDIR) $(PY) -m pytest
 
 lint:
@@ -74,3 +75,24 @@ $(WEB_BUILD_STAMP): $(WEB_NODE_STAMP) $(WEB_SOURCES) layers/gridvend/gridvend/au
 # The console's unit tests (vitest): the app's logic, no browser.
 web-test: $(WEB_NODE_STAMP)
 	cd $(WEB_DIR) && npx --no-install vitest run
+
+# One artifact: `sam build` packs the template's functions and layer for the runtime (python3.11, arm64)
+# on this machine, without Docker (infra/deploy/Makefile), and the artifact check refuses a wheel or a .so
+# the runtime cannot load and prints each function's size beside Lambda's limits.
+# The SAM CLI has a venv of its own: aws-sam-cli 1.170.0 (with aws-sam-translator 1.115.0) pins
+# pydantic ~=2.13.3, click 8.1.8 and boto3 1.43.108, while the code needs pydantic 2.14 (requirements.txt,
+# iot/bridge) and the venv has click 8.5 and boto3 1.44; older releases want a cfn-lint below our 1.58.
+SAM_CLI_VERSION := 1.170.0
+SAM_VENV := .venv-sam
+SAM_STAMP := $(SAM_VENV)/.installed-$(SAM_CLI_VERSION)
+SAM_BUILD_DIR := .aws-sam/build
+
+$(SAM_STAMP): | system-deps
+	test -x $(SAM_VENV)/bin/python || python3 -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install -q aws-sam-cli==$(SAM_CLI_VERSION)
+	touch $@
+
+sam-build: $(SAM_STAMP) py-deps
+	SAM_CLI_TELEMETRY=0 BUILD_PYTHON=$(CURDIR)/$(PY) $(SAM_VENV)/bin/sam build --no-use-container \
+		--template template.yaml --build-dir $(SAM_BUILD_DIR)
+	PYTHONPATH=$(CURDIR) $(PY) -m infra.deploy.artifact_check $(SAM_BUILD_DIR)

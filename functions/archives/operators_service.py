@@ -108,7 +108,7 @@ class OperatorService:
         self._directory.set_password(self._ctx.tenant_id, current, reset.password)
         stored_hash = self._directory.stored_password_hash(reset.password)
         updated = replace(current, password_hash=stored_hash, failed_logins=0, locked_until=None)
-        self._operators.save(self._ctx, current, updated, action="reset-password")
+        self._operators.save(self._ctx, current, updated, action="reset-password", revoke_tokens=True)
 
     def reference_changes(self, old: list[Reference], new: list[Reference]) -> list[Guarded]:
         return self._archives.reference_changes(old, new)

@@ -42,14 +42,4 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.info("token refused")
         raise Exception("Unauthorized") from None
     logger.append_keys(tenant_id=claims.tenant_id)
-    return _policy(
-        claims.subject,
-        "Allow",
-        method_arn,
-        {
-            "tenant_id": claims.tenant_id,
-            "username": claims.username,
-            "groups": ",".join(claims.groups),
-            "sales_point_id": claims.sales_point_id or "",
-        },
-    )
+    return _policy(claims.subject, "Allow", method_arn, claims.authorizer_context())

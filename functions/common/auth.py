@@ -13,9 +13,14 @@ from gridvend.auth.tokens import verify_access_token
 from gridvend.errors import Forbidden, Unauthenticated
 from gridvend.store.archives import ArchiveRepository
 from gridvend.store.tenants import own_tenant_settings, tenant_context_fields
+from gridvend.store.users import Operator, OperatorRepository
 
 PERMISSION_CACHE_SECONDS = 30.0
+# How long a process trusts what it read of an operator: a token ends within this after the operator is barred,
+# loses a role or gets a new password (the issue's bound is 60 s).
+OPERATOR_CACHE_SECONDS = 30.0
 _permission_cache: dict[tuple[str, tuple[str, ...]], tuple[float, frozenset[str]]] = {}
+_operator_cache: dict[tuple[str, str], tuple[float, Operator | None]] = {}
 
 
 def _authorize(auth_request: AuthRequest) -> AuthResponse:
@@ -27,13 +32,7 @@ def _authorize(auth_request: AuthRequest) -> AuthResponse:
         claims = verify_access_token(settings(), token.strip())
     except Unauthenticated:
         return AuthResponse(routes=[], principal_id="anonymous")
-    context = {
-        "tenant_id": claims.tenant_id,
-        "username": claims.username,
-        "groups": ",".join(claims.groups),
-        "sales_point_id": claims.sales_point_id or "",
-    }
-    return AuthResponse(routes=["*"], principal_id=claims.subject, context=context)
+    return AuthResponse(routes=["*"], principal_id=claims.subject, context=claims.authorizer_context())
 
 
 jwt_authorizer = ChaliceAuthorizer("gridvend_jwt", _authorize)
@@ -62,6 +61,8 @@ def tenant_context(request: Request) -> TenantContext:
     if not tenant_id:
         raise Unauthenticated("a valid bearer token is required")
     groups = tuple(group for group in str(authorizer.get("groups", "")).split(",") if group)
+    username = str(authorizer.get("username", ""))
+    _require_current_token(tenant_id, username, authorizer)
     if tenant_id == PLATFORM_TENANT:
         permissions = frozenset({"platform:*"}) if PLATFORM_OPERATOR_ROLE in groups else frozenset()
         extra: dict[str, str] = {}
@@ -74,7 +75,7 @@ def tenant_context(request: Request) -> TenantContext:
     return TenantContext(
         tenant_id=tenant_id,
         user_id=str(authorizer.get("principalId", "")),
-        username=str(authorizer.get("username", "")),
+        username=username,
         roles=frozenset(groups),
         permissions=permissions,
         sales_point_id=authorizer.get("sales_point_id") or None,
@@ -82,8 +83,28 @@ def tenant_context(request: Request) -> TenantContext:
     )
 
 
+def _operator(tenant_id: str, username: str) -> Operator | None:
+    cache_key = (tenant_id, username)
+    cached = _operator_cache.get(cache_key)
+    if cached and time.monotonic() - cached[0] < OPERATOR_CACHE_SECONDS:
+        return cached[1]
+    operator = OperatorRepository(tenant_store(tenant_id), tenant_id).get(username)
+    _operator_cache[cache_key] = (time.monotonic(), operator)
+    return operator
+
+
+def _require_current_token(tenant_id: str, username: str, authorizer: dict[str, Any]) -> None:
+    """A token outlives nothing that ended it: its operator must still exist, not be barred, and not have had its
+    tokens revoked (role, sales point or password changed) after the token was issued."""
+    operator = _operator(tenant_id, username)
+    issued_at = int(str(authorizer.get("issued_at") or 0))
+    if operator is None or not operator.accepts_token_issued_at(issued_at):
+        raise Unauthenticated("this token is no longer valid; sign in again")
+
+
 def clear_permission_cache() -> None:
     _permission_cache.clear()
+    _operator_cache.clear()
 
 
 __all__ = ["clear_permission_cache", "jwt_authorizer", "tenant_context"]

@@ -97,7 +97,8 @@ def change_password(store: ItemStore, ctx: TenantContext, change: PasswordChange
     check_password_policy(change.new_password, "new_password")
     directory.set_password(ctx.tenant_id, operator, change.new_password)
     stored_hash = directory.stored_password_hash(change.new_password)
-    operators.save(ctx, operator, replace(operator, password_hash=stored_hash), action="change-password")
+    operators.save(ctx, operator, replace(operator, password_hash=stored_hash), action="change-password",
+                   revoke_tokens=True)
 
 
 def set_tenant_status(

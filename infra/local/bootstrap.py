@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from functions.common import deps
+from functions.common.deps import identity_directory
 from gridvend.archives.kinds import archive_kind
 from gridvend.archives.service import ArchiveService
 from gridvend.auth.context import PLATFORM_OPERATOR_ROLE, PLATFORM_TENANT, TenantContext, system_context
@@ -17,6 +19,7 @@ from gridvend.store.users import OperatorRepository
 from infra.local.demo_grid import DEMO_TOPOLOGY
 from infra.local.demo_self_service import ensure_demo_self_service_code
 from infra.local.demo_vending import MASTER_KEY_VARIABLE, ensure_master_key, seed_demo_vending
+from infra.local.gateway.deployment import deploy_locally
 from tenants.onboarding import FirstAdmin, NewTenant, onboard_tenant, platform_operator_record
 
 PLATFORM_LOGIN = ("platform", "platform123")
@@ -58,6 +61,14 @@ def ensure_platform_operator(store: ItemStore) -> None:
     operators = OperatorRepository(store, PLATFORM_TENANT)
     if operators.get(PLATFORM_LOGIN[0]) is None:
         operators.create(system_context(PLATFORM_TENANT, "bootstrap"), platform_operator_record(*PLATFORM_LOGIN))
+    ensure_pool_user(store, PLATFORM_TENANT, *PLATFORM_LOGIN)
+
+
+def ensure_pool_user(store: ItemStore, tenant_id: str, username: str, password: str) -> None:
+    """The operator's user in the identity directory, with its password and roles: the user pool lives in moto,
+    which forgets it when the stack stops, while the table keeps the operator."""
+    operator = OperatorRepository(store, tenant_id).require(username)
+    identity_directory().add_operator(tenant_id, operator, password)
 
 
 def ensure_demo_tenant(store: ItemStore) -> None:
@@ -80,7 +91,8 @@ def ensure_demo_tenant(store: ItemStore) -> None:
             sts_base_date=2014,
             admin=FirstAdmin(username=DEMO_ADMIN[0], password=DEMO_ADMIN[1]),
         )
-        onboard_tenant(store, operator, request)
+        onboard_tenant(store, operator, request, identity_directory())
+    ensure_pool_user(store, DEMO_TENANT, *DEMO_ADMIN)
     archives = ArchiveService(store, system_context(DEMO_TENANT, "bootstrap"), decimals=2)
     for kind_name, payload in DEMO_ARCHIVES:
         if archives.repository.get_by_code(kind_name, payload["code"]) is None:
@@ -89,10 +101,13 @@ def ensure_demo_tenant(store: ItemStore) -> None:
 
 
 def bootstrap(env: dict[str, str]) -> None:
-    """`env` is the stack's environment: the master key of the demo's secure module is added to it, so the
-    API started after this sees the same key."""
+    """`env` is the stack's environment. The stack is deployed locally first (user pool, buckets, master-key
+    parameter), and `env` gains the master key of the demo's secure module and the template's identity settings,
+    so what runs after this signs operators in through the same pool as the API."""
     env.setdefault(MASTER_KEY_VARIABLE, ensure_master_key(Path(env["GRIDVEND_STATE_DIR"])))
+    env.update(deploy_locally(env).identity_environment())
     os.environ.update(env)
+    deps.reset()
     configure_table(env["GRIDVEND_TABLE"], env["AWS_ENDPOINT_URL_DYNAMODB"], env.get("AWS_DEFAULT_REGION", "us-east-1"))
     create_table_if_missing()
     store = DynamoItemStore()

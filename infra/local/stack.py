@@ -78,10 +78,8 @@ def run_bootstrap(env: dict[str, str]) -> None:
 
 
 def start_api(supervisor: Supervisor, env: dict[str, str]) -> bool:
-    """Start `chalice local`; if the app is missing or fails, say so and keep the other services."""
-    if not api_server.api_app_present():
-        print(f"{api_server.API_APP_DIR} has no app.py yet: the API is not started")
-        return False
+    """Start the API (template.yaml's, through the local gateway); if it fails, say so and keep the other
+    services."""
     try:
         supervisor.start(api_server.api_server_spec(env))
     except ServiceStartError as failure:
@@ -162,7 +160,7 @@ def print_summary(env: dict[str, str], api_started: bool, state_dir: Path, web_u
         f"  web console     {f'{web_url}  (installer app: {web_url}/installer)' if web_url else '(not running)'}",
         f"  API             {env['GRIDVEND_API_URL'] if api_started else '(not running)'}",
         f"  DynamoDB Local  {env['AWS_ENDPOINT_URL_DYNAMODB']}  table {env['GRIDVEND_TABLE']}",
-        f"  moto server     {env['AWS_ENDPOINT_URL']}  (IoT, S3, SES, STS, SNS)",
+        f"  moto server     {env['AWS_ENDPOINT_URL']}  (Cognito, IoT, S3, SSM, SES, STS, SNS)",
         f"  MQTT over TLS   mqtts://{env['GRIDVEND_MQTT_HOST']}:{env['GRIDVEND_MQTT_PORT']}"
         f"  (client certificates from {env['GRIDVEND_PKI_DIR']})",
         f"  environment     {state_dir / 'env'}",

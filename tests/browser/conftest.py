@@ -1,5 +1,5 @@
-"""Browser tests: the built console served by infra/local/web.py in front of `chalice local`, over
-DynamoDB Local, driven by Playwright in Debian's chromium (never a downloaded browser).
+"""Browser tests: the built console served by infra/local/web.py in front of the local gateway (template.yaml's
+API), over DynamoDB Local, driven by Playwright in Debian's chromium (never a downloaded browser).
 
 The report stream consumer runs too, so sales reach the reports as under `make up`.
 

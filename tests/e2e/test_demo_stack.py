@@ -1,11 +1,13 @@
-"""`make up`'s demo, wired as infra/local/stack.py wires it (bootstrap, `chalice local`, the IoT router, the demo
-topology's master meters, the 10-meter demo fleet and the report stream, each from the spec `make up` uses) on the
-session's local services, then walked through over HTTP with the steps of infra/local/demo_tour.py: a remote vend
-reaches the simulated meter, a relay command round-trips, the sale and the fleet's readings reach the reports and
-the dashboard, the line-loss tree shows each node's loss, and the printed self-service login works."""
+"""`make up`'s demo, wired as infra/local/stack.py wires it (bootstrap, the local gateway serving template.yaml's
+API, the IoT router, the demo topology's master meters, the 10-meter demo fleet and the report stream, each from the
+spec `make up` uses) on the session's local services, then walked through over HTTP with the steps of
+infra/local/demo_tour.py: a remote vend reaches the simulated meter, a relay command round-trips, the sale and the
+fleet's readings reach the reports and the dashboard, the line-loss tree shows each node's loss, and the printed
+self-service login works."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -55,8 +57,9 @@ def demo(dynamodb_local: LocalEndpoint, moto_server: LocalEndpoint, mqtt_broker:
     env.update(FAST_HASHING)
     env[MASTER_KEY_VARIABLE] = ensure_master_key(state_dir)
     supervisor = Supervisor(state_dir)
+    saved_environment = dict(os.environ)  # bootstrap exports the stack's environment: undone after the module
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in env.items():  # bootstrap exports the stack's environment: undone after the module
+        for name, value in env.items():
             patch.setenv(name, value)
         deps.reset()
         try:
@@ -73,6 +76,8 @@ def demo(dynamodb_local: LocalEndpoint, moto_server: LocalEndpoint, mqtt_broker:
             yield client
         finally:
             supervisor.stop_all()
+            os.environ.clear()
+            os.environ.update(saved_environment)
             deps.reset()
 
 

@@ -30,6 +30,17 @@ class VerifiedClaims:
     username: str
     groups: tuple[str, ...]
     sales_point_id: str | None
+    issued_at: int
+
+    def authorizer_context(self) -> dict[str, str]:
+        """What the authorizer hands the functions (API Gateway passes string values only)."""
+        return {
+            "tenant_id": self.tenant_id,
+            "username": self.username,
+            "groups": ",".join(self.groups),
+            "sales_point_id": self.sales_point_id or "",
+            "issued_at": str(self.issued_at),
+        }
 
 
 def _signing_key_path(settings: Settings) -> Path:
@@ -113,7 +124,7 @@ def verify_access_token(settings: Settings, token: str) -> VerifiedClaims:
             algorithms=["RS256"],
             audience=settings.token_audience,
             issuer=settings.token_issuer,
-            options={"require": ["exp", "iss", "aud", "sub"]},
+            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
         )
     except (jwt.PyJWTError, ValueError) as error:
         raise Unauthenticated("the access token is not valid") from error
@@ -131,4 +142,5 @@ def verify_access_token(settings: Settings, token: str) -> VerifiedClaims:
         username=username,
         groups=tuple(group for group in groups if group),
         sales_point_id=claims.get(SALES_POINT_CLAIM),
+        issued_at=int(claims["iat"]),
     )

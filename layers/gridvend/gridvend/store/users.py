@@ -29,13 +29,28 @@ class Operator:
     barred: bool = False
     failed_logins: int = 0
     locked_until: str | None = None
+    tokens_valid_after: int = 0  # epoch seconds: a token issued before this is refused (revoked)
     version: int = 1
 
     def public(self) -> dict[str, Any]:
         shown = asdict(self)
         del shown["password_hash"]
+        del shown["tokens_valid_after"]
         shown["id"] = shown.pop("user_id")
         return shown
+
+    def revokes_tokens_of(self, before: Operator) -> bool:
+        """Whether this change must end the tokens the operator holds: barred, other roles or sales point, or a
+        new password."""
+        return (
+            (self.barred and not before.barred)
+            or sorted(self.roles) != sorted(before.roles)
+            or self.sales_point_id != before.sales_point_id
+            or self.password_hash != before.password_hash
+        )
+
+    def accepts_token_issued_at(self, issued_at: int) -> bool:
+        return not self.barred and issued_at >= self.tokens_valid_after
 
 
 def users_partition(tenant_id: str) -> str:
@@ -110,8 +125,13 @@ class OperatorRepository:
         updated: Operator,
         action: str = "update",
         extra: list[Guarded] | None = None,
+        *,
+        revoke_tokens: bool = False,
     ) -> Operator:
+        """`revoke_tokens` ends every token issued before now; a change that must (revokes_tokens_of) does so too."""
         stored = replace(updated, version=current.version + 1)
+        if revoke_tokens or updated.revokes_tokens_of(current):
+            stored = replace(stored, tokens_valid_after=int(utc_now().timestamp()))
         stale = Conflict(f"operator '{current.username}' was changed meanwhile; retry")
         operations: list[Guarded] = [
             Guarded(

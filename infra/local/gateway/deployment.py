@@ -1,0 +1,106 @@
+"""The local stack deployed as template.yaml describes it: what `sam deploy` and the platform's bootstrap would
+make in the cloud, made on the local services instead. The user pool and its client (moto's cognito-idp, from the
+template's properties), the buckets (moto's S3), the master-key parameter (moto's SSM), and the API's spec with
+every reference resolved to these local names."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import boto3
+
+from infra.local.cognito_pool import ensure_user_pool
+from infra.local.gateway.intrinsics import LocalResources, local_resources
+from infra.local.gateway.template_api import TEMPLATE, ApiSpec, api_spec, load_template
+
+MASTER_KEY_PARAMETER_VARIABLE = "GRIDVEND_SECURE_MASTER_KEY_PARAMETER"
+MASTER_KEY_VARIABLE = "GRIDVEND_SECURE_MASTER_KEY"
+# What a function's process gets from the platform rather than from the template: credentials, region and the
+# service endpoints (the local services stand in for AWS), and the local stand-in for IoT Core's data plane.
+PLATFORM_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
+                      "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_DYNAMODB_STREAMS", "PATH", "HOME", "LANG", "TZ")
+LOCAL_DATA_PLANE_VARIABLES = ("GRIDVEND_MQTT_HOST", "GRIDVEND_MQTT_PORT", "GRIDVEND_PKI_DIR")
+# The one template value the local stack replaces: software secure modules and the local issuer's key still live
+# on disk, and the template's /tmp/gridvend would be shared by every stack on the machine.
+STATE_DIR_VARIABLE = "GRIDVEND_STATE_DIR"
+IDENTITY_VARIABLES = ("GRIDVEND_IDENTITY", "GRIDVEND_USER_POOL_ID", "GRIDVEND_USER_POOL_CLIENT_ID",
+                      "GRIDVEND_TOKEN_ISSUER", "GRIDVEND_TOKEN_AUDIENCE", "GRIDVEND_JWKS_URL")
+
+
+@dataclass(frozen=True)
+class LocalDeployment:
+    resources: LocalResources
+    spec: ApiSpec
+
+    def identity_environment(self, function: str = "PlatformFunction") -> dict[str, str]:
+        """How the template's functions sign operators in and check their tokens, for code that runs beside them
+        (the bootstrap, the tests)."""
+        environment = self.spec.functions[function].environment
+        return {name: environment[name] for name in IDENTITY_VARIABLES if name in environment}
+
+
+def aws_client(env: Mapping[str, str], service: str) -> Any:
+    return boto3.client(  # type: ignore[call-overload]
+        service, endpoint_url=env["AWS_ENDPOINT_URL"], region_name=env.get("AWS_DEFAULT_REGION", "us-east-1"),
+        aws_access_key_id=env.get("AWS_ACCESS_KEY_ID", "local"),
+        aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY", "local"),
+    )
+
+
+def stack_name(env: Mapping[str, str]) -> str:
+    """Each local stack is named after its table, so stacks that share a moto server keep apart."""
+    return env["GRIDVEND_TABLE"]
+
+
+def _bucket_names(template: dict[str, Any], stack: str) -> dict[str, str]:
+    return {name: f"{stack}-{name.removesuffix('Bucket').lower()}"
+            for name, resource in template["Resources"].items() if resource["Type"] == "AWS::S3::Bucket"}
+
+
+def deploy_locally(env: Mapping[str, str]) -> LocalDeployment:
+    """Makes (or finds) the stack's local resources; idempotent."""
+    template = load_template(TEMPLATE)
+    region = env.get("AWS_DEFAULT_REGION", "us-east-1")
+    stack = stack_name(env)
+    buckets = _bucket_names(template, stack)
+    names = {"GridvendTable": env["GRIDVEND_TABLE"], **buckets}
+    base = local_resources(template, stack, region, {}, names)
+    pool = ensure_user_pool(aws_client(env, "cognito-idp"), template, base)
+    resources = local_resources(template, stack, region, {},
+                                {**names, "UserPool": pool.pool_id, "UserPoolClient": pool.client_id})
+    s3 = aws_client(env, "s3")
+    existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
+    for bucket in sorted(set(buckets.values()) - existing):
+        s3.create_bucket(Bucket=bucket)
+    spec = api_spec(resources)
+    _ensure_master_key_parameter(env, spec)
+    return LocalDeployment(resources, spec)
+
+
+def _ensure_master_key_parameter(env: Mapping[str, str], spec: ApiSpec) -> None:
+    """The SecureString the selling functions read their master key from, holding the local stack's key."""
+    key = env.get(MASTER_KEY_VARIABLE)
+    names = {function.environment[MASTER_KEY_PARAMETER_VARIABLE] for function in spec.functions.values()
+             if MASTER_KEY_PARAMETER_VARIABLE in function.environment}
+    if not key or not names:
+        return
+    ssm = aws_client(env, "ssm")
+    for name in sorted(names):
+        ssm.put_parameter(Name=name, Value=key, Type="SecureString", Overwrite=True)
+
+
+def function_platform_env(env: Mapping[str, str], gateway_url: str) -> dict[str, str]:
+    platform = {name: env[name] for name in (*PLATFORM_VARIABLES, *LOCAL_DATA_PLANE_VARIABLES) if name in env}
+    platform["AWS_ENDPOINT_URL_LAMBDA"] = gateway_url
+    return platform
+
+
+def with_local_state_dir(spec: ApiSpec, state_dir: str) -> ApiSpec:
+    functions = {
+        name: replace(function, environment={**function.environment, STATE_DIR_VARIABLE: state_dir})
+        if STATE_DIR_VARIABLE in function.environment else function
+        for name, function in spec.functions.items()
+    }
+    return replace(spec, functions=functions)

@@ -1,0 +1,143 @@
+"""The local stack's API has the cloud's shape: template.yaml deployed onto DynamoDB Local and moto (user pool,
+buckets, master-key parameter), each request run by the function the template names, in that function's own
+process, behind the template's TOKEN authorizer, with operators signing in through the pool."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import jwt
+import pytest
+import requests
+
+from infra.local.api_server import api_server_spec
+from infra.local.bootstrap import DEMO_ADMIN, DEMO_TENANT, PLATFORM_LOGIN
+from infra.local.demo_vending import MASTER_KEY_VARIABLE, ensure_master_key
+from infra.local.environment import StackEndpoints, stack_environment
+from infra.local.supervisor import RunningService, Supervisor, start_on_free_port
+from tests.fixtures.local_services import LocalEndpoint
+
+pytestmark = pytest.mark.e2e
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Gateway:
+    url: str
+    service: RunningService
+    env: dict[str, str]
+
+    def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> requests.Response:
+        headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+        return requests.request(method, self.url + path, json=body, headers=headers, timeout=60)
+
+    def login(self, tenant: str, username: str, password: str) -> str:
+        reply = self.call("POST", "/v1/auth/login", {"tenant": tenant, "username": username, "password": password})
+        assert reply.status_code == 200, reply.text
+        return str(reply.json()["access_token"])
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, endpoint_url=self.env["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                            aws_access_key_id="local", aws_secret_access_key="local")
+
+
+@pytest.fixture(scope="module")
+def gateway(dynamodb_local: LocalEndpoint, moto_server: LocalEndpoint,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    state_dir = tmp_path_factory.mktemp("gateway")
+    env = stack_environment(StackEndpoints(
+        dynamodb_url=dynamodb_local.endpoint_url, moto_url=moto_server.endpoint_url, mqtt_host="127.0.0.1",
+        mqtt_port=1, pki_dir=state_dir / "pki", state_dir=state_dir,
+    ), table_name=f"gateway-{uuid.uuid4().hex[:8]}")
+    env[MASTER_KEY_VARIABLE] = ensure_master_key(state_dir)
+    subprocess.run(  # the same seeding as `make up`, in a process of its own
+        [sys.executable, "-c", "import os; from infra.local.bootstrap import bootstrap; bootstrap(dict(os.environ))"],
+        cwd=REPOSITORY_ROOT, env={**os.environ, **env, "PYTHONPATH": str(REPOSITORY_ROOT)}, check=True,
+    )
+    supervisor = Supervisor(state_dir)
+    try:
+        service = start_on_free_port(supervisor, lambda port: api_server_spec(env, port=port))
+        yield Gateway(f"http://{service.host}:{service.port}", service, env)
+    finally:
+        supervisor.stop_all()
+
+
+def _worker_handlers(gateway_pid: int) -> dict[int, str]:
+    """The gateway's function processes: pid -> the handler each one runs."""
+    found: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        parent = next((line.split()[1] for line in status.splitlines() if line.startswith("PPid:")), "")
+        if parent == str(gateway_pid) and b"infra.local.gateway.worker" in command:
+            found[int(entry.name)] = command[command.index(b"infra.local.gateway.worker") + 1].decode()
+    return found
+
+
+def test_operators_sign_in_through_the_user_pool_and_its_token_passes_the_authorizer(gateway: Gateway) -> None:
+    token = gateway.login(DEMO_TENANT, *DEMO_ADMIN)
+    header = jwt.get_unverified_header(token)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    pools = gateway.client("cognito-idp").list_user_pools(MaxResults=60)["UserPools"]
+    pool_id = next(pool["Id"] for pool in pools if pool["Name"] == f"{gateway.env['GRIDVEND_TABLE']}-operators")
+    keys = requests.get(f"{gateway.env['AWS_ENDPOINT_URL']}/{pool_id}/.well-known/jwks.json", timeout=10).json()
+    assert header["kid"] in {key["kid"] for key in keys["keys"]}  # signed by the pool, not a local issuer
+    assert claims["iss"].endswith(f"/{pool_id}") and claims["custom:tenant_id"] == DEMO_TENANT
+    me = gateway.call("GET", "/v1/me", token=token)
+    assert me.status_code == 200 and me.json()["tenant"] == DEMO_TENANT
+
+
+def test_each_route_runs_in_the_process_of_the_function_the_template_names(gateway: Gateway) -> None:
+    token = gateway.login(DEMO_TENANT, *DEMO_ADMIN)
+    assert gateway.call("GET", "/v1/archives/payment-terms", token=token).status_code == 200
+    assert gateway.call("GET", "/v1/cancellations?date=2026-01-01", token=token).status_code == 200
+    handlers = _worker_handlers(gateway.service.pid)
+    running = set(handlers.values())
+    assert {"functions.tenants.app.app", "functions.archives.app.app", "functions.vending.app.app",
+            "functions.authorizer.app.handler"} <= running
+    assert len(handlers) >= len(running)  # one process (or more) per function, never one for two
+
+
+def test_the_gateway_refuses_as_api_gateway_does(gateway: Gateway) -> None:
+    missing = gateway.call("GET", "/v1/me")
+    forged = gateway.call("GET", "/v1/me", token="not.a.token")
+    unknown = gateway.call("GET", "/v1/no-such-route", token=gateway.login(DEMO_TENANT, *DEMO_ADMIN))
+    assert (missing.status_code, missing.headers["Content-Type"]) == (401, "application/problem+json")
+    assert missing.json()["title"] == "Unauthorized" and forged.status_code == 401
+    assert (unknown.status_code, unknown.json()) == (403, {"message": "Missing Authentication Token"})
+    tenant_token = gateway.login(DEMO_TENANT, *DEMO_ADMIN)
+    assert gateway.call("GET", "/v1/platform/tenants", token=tenant_token).status_code == 403
+    platform = gateway.login("platform", *PLATFORM_LOGIN)
+    assert gateway.call("GET", "/v1/platform/tenants", token=platform).status_code == 200
+
+
+def test_functions_invoke_functions_through_the_lambda_api(gateway: Gateway) -> None:
+    client = boto3.client("lambda", endpoint_url=gateway.url, region_name="us-east-1",
+                          aws_access_key_id="local", aws_secret_access_key="local")
+    token = gateway.login(DEMO_TENANT, *DEMO_ADMIN)
+    event = {"type": "TOKEN", "authorizationToken": f"Bearer {token}", "methodArn": "arn:aws:execute-api:x/api/GET/y"}
+    answer = json.loads(client.invoke(FunctionName="AuthorizerFunction", Payload=json.dumps(event))["Payload"].read())
+    assert answer["context"]["tenant_id"] == DEMO_TENANT
+    assert answer["policyDocument"]["Statement"][0]["Effect"] == "Allow"
+    refused = client.invoke(FunctionName="AuthorizerFunction", Payload=json.dumps({**event, "authorizationToken": ""}))
+    assert refused["FunctionError"] == "Unhandled"
+
+
+def test_the_master_key_parameter_is_where_the_template_says(gateway: Gateway) -> None:
+    name = f"/{gateway.env['GRIDVEND_TABLE']}/secure-module-master-key"
+    stored = gateway.client("ssm").get_parameter(Name=name, WithDecryption=True)["Parameter"]
+    assert stored["Type"] == "SecureString" and stored["Value"] == gateway.env[MASTER_KEY_VARIABLE]

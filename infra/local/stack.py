@@ -94,7 +94,8 @@ def start_web(supervisor: Supervisor, env: dict[str, str]) -> str | None:
         print(f"{web.WEB_DIST_DIR} is not built (`make web` builds it): the console is not served")
         return None
     try:
-        service = supervisor.start(web.web_server_spec(env["GRIDVEND_API_URL"]))
+        service = supervisor.start(web.web_server_spec(env["GRIDVEND_API_URL"],
+                                                       runtime_config=web.console_runtime_config(env)))
     except ServiceStartError as failure:
         print(f"the web console did not start: {failure}", file=sys.stderr)
         return None

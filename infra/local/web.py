@@ -37,6 +37,7 @@ _HOP_BY_HOP = frozenset(
         "transfer-encoding", "upgrade", "host", "content-length",
     }
 )
+RUNTIME_CONFIG_PATH = "/config.json"
 SELF_SERVICE_PATH = "self-service"  # the customers' page: its own entry of the build, selfservice.html
 SELF_SERVICE_PAGE = "selfservice.html"
 _EXTRA_TYPES = {".webmanifest": "application/manifest+json", ".js": "text/javascript", ".svg": "image/svg+xml"}
@@ -46,12 +47,25 @@ def web_app_built(dist_dir: Path = WEB_DIST_DIR) -> bool:
     return (dist_dir / "index.html").is_file()
 
 
-def web_server_spec(api_url: str, port: int = DEFAULT_PORT, dist_dir: Path = WEB_DIST_DIR) -> ServiceSpec:
+def console_runtime_config(env: Mapping[str, str]) -> dict[str, str]:
+    """What the cloud's CloudFront function answers at /config.json (template.yaml, ConsoleConfigFunction): the API
+    is on the console's own origin, so its URL is empty."""
+    return {
+        "apiUrl": "",
+        "region": env.get("AWS_DEFAULT_REGION", "us-east-1"),
+        "userPoolId": env.get("GRIDVEND_USER_POOL_ID", ""),
+        "userPoolClientId": env.get("GRIDVEND_USER_POOL_CLIENT_ID", ""),
+    }
+
+
+def web_server_spec(api_url: str, port: int = DEFAULT_PORT, dist_dir: Path = WEB_DIST_DIR,
+                    runtime_config: Mapping[str, str] | None = None) -> ServiceSpec:
     return ServiceSpec(
         name=SERVICE_NAME,
         command=[
             sys.executable, "-m", "infra.local.web", "serve",
             "--port", str(port), "--api-url", api_url, "--root", str(dist_dir),
+            "--runtime-config", json.dumps(dict(runtime_config or console_runtime_config({}))),
         ],
         port=port,
         env={"PYTHONPATH": str(REPOSITORY_ROOT), "PYTHONUNBUFFERED": "1"},
@@ -98,6 +112,7 @@ class ConsoleHandler(BaseHTTPRequestHandler):
     root: Path = WEB_DIST_DIR
     api_host: str = LOOPBACK
     api_port: int = 8000
+    runtime_config: bytes = b"{}"
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -122,7 +137,9 @@ class ConsoleHandler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         path = urlsplit(self.path).path
-        if path.startswith(API_PREFIX):
+        if path == RUNTIME_CONFIG_PATH and self.command in ("GET", "HEAD"):
+            self._reply(200, self.runtime_config, "application/json", {"Cache-Control": "no-store"})
+        elif path.startswith(API_PREFIX):
             self._proxy()
         elif self.command in ("GET", "HEAD"):
             self._static(path)
@@ -175,12 +192,14 @@ class ConsoleHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def make_server(host: str, port: int, root: Path, api_url: str) -> ThreadingHTTPServer:
+def make_server(host: str, port: int, root: Path, api_url: str,
+                runtime_config: Mapping[str, str] | None = None) -> ThreadingHTTPServer:
     api = urlsplit(api_url)
     handler = type(
         "BoundConsoleHandler",
         (ConsoleHandler,),
-        {"root": root, "api_host": api.hostname or LOOPBACK, "api_port": api.port or 80},
+        {"root": root, "api_host": api.hostname or LOOPBACK, "api_port": api.port or 80,
+         "runtime_config": json.dumps(dict(runtime_config or console_runtime_config({}))).encode()},
     )
     return ThreadingHTTPServer((host, port), handler)
 
@@ -193,13 +212,14 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--api-url", default="http://127.0.0.1:8000")
     serve.add_argument("--root", type=Path, default=WEB_DIST_DIR)
+    serve.add_argument("--runtime-config", type=json.loads, default=None, help="what /config.json answers (JSON)")
     catalogue_command = commands.add_parser("catalogue", help="write the permission catalogue JSON")
     catalogue_command.add_argument("target", type=Path)
     arguments = parser.parse_args(argv)
     if arguments.command == "catalogue":
         write_permission_catalogue(arguments.target)
         return 0
-    server = make_server(arguments.host, arguments.port, arguments.root, arguments.api_url)
+    server = make_server(arguments.host, arguments.port, arguments.root, arguments.api_url, arguments.runtime_config)
     print(f"serving {arguments.root} on http://{arguments.host}:{arguments.port}, /v1 -> {arguments.api_url}")
     try:
         server.serve_forever()

@@ -11,9 +11,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from cfnlint.decode import decode_str
 
+from infra.deploy.api_events import TEMPLATE
 from infra.local.ports import free_port
-from infra.local.web import cache_control, make_server, write_permission_catalogue
+from infra.local.web import cache_control, console_runtime_config, make_server, write_permission_catalogue
 
 
 class EchoApi(BaseHTTPRequestHandler):
@@ -123,3 +125,25 @@ def test_cache_rules_and_the_permission_catalogue_file(tmp_path: Path) -> None:
     modules = json.loads(target.read_text())["modules"]
     assert modules["operators"] == ["view", "create", "update", "delete", "export"]
     assert "archives.regions" in modules and modules["audit"] == ["view", "export"]
+
+
+def test_the_runtime_config_is_served_as_the_clouds_cloudfront_function_answers_it(site: Path) -> None:
+    config = console_runtime_config({"AWS_DEFAULT_REGION": "eu-west-1", "GRIDVEND_USER_POOL_ID": "eu-west-1_pool",
+                                     "GRIDVEND_USER_POOL_CLIENT_ID": "client-1"})
+    web = make_server("127.0.0.1", free_port(), site, f"http://127.0.0.1:{free_port()}", config)
+    _serve(web)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", web.server_address[1], timeout=10)
+        connection.request("GET", "/config.json")
+        reply = connection.getresponse()
+        served = json.loads(reply.read())
+    finally:
+        web.shutdown()
+        web.server_close()
+    assert (reply.status, reply.getheader("Cache-Control")) == (200, "no-store")
+    assert served == {"apiUrl": "", "region": "eu-west-1", "userPoolId": "eu-west-1_pool",
+                      "userPoolClientId": "client-1"}
+    template, _ = decode_str(TEMPLATE.read_text())
+    cloud_code = str(template["Resources"]["ConsoleConfigFunction"]["Properties"]["FunctionCode"]["Fn::Sub"])
+    assert all(f"{key}:" in cloud_code for key in served), "the cloud's /config.json has the same fields"
+    assert 'apiUrl: ""' in cloud_code  # the API is on the console's origin there too (CloudFront sends /v1/* on)

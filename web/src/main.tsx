@@ -1,6 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
+import { loadRuntimeConfig } from "./api/runtimeConfig";
 import { App } from "./App";
 import "./styles.css";
 
@@ -9,8 +10,10 @@ if ("serviceWorker" in navigator && window.location.pathname.startsWith("/instal
   void navigator.serviceWorker.register("/sw.js", { scope: "/installer" }).catch(() => undefined);
 }
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+void loadRuntimeConfig().then(() =>
+  createRoot(document.getElementById("root")!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  ),
 );

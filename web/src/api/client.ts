@@ -1,6 +1,7 @@
-// Calls to the API on the console's own origin (/v1/...): bearer token in, problems out.
+// Calls to the API (/v1/..., under the runtime config's API URL): bearer token in, problems out.
 
 import { ApiProblem, problemFrom } from "../lib/problem";
+import { apiAddress } from "./runtimeConfig";
 
 export type Query = Record<string, string | number | undefined | null>;
 
@@ -24,7 +25,7 @@ export class ApiClient {
     const headers: Record<string, string> = { Accept: "application/json", ...extraHeaders };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
-    const response = await this.fetcher(withQuery(path, query), {
+    const response = await this.fetcher(apiAddress(withQuery(path, query)), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -1,5 +1,6 @@
 // The customer's calls: login (public), then the session in X-Customer-Session. Problems come back as ApiProblem.
 
+import { apiAddress } from "../api/runtimeConfig";
 import { problemFrom } from "../lib/problem";
 import type { CustomerSession, Overview, PurchaseIntent } from "./logic";
 
@@ -18,7 +19,7 @@ export class CustomerApi {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (token) headers[SESSION_HEADER] = token;
-    const response = await this.fetcher(path, {
+    const response = await this.fetcher(apiAddress(path), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),

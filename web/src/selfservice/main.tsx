@@ -1,11 +1,14 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
+import { loadRuntimeConfig } from "../api/runtimeConfig";
 import { SelfServiceApp } from "./SelfServiceApp";
 import "./selfservice.css";
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <SelfServiceApp />
-  </StrictMode>,
+void loadRuntimeConfig().then(() =>
+  createRoot(document.getElementById("root")!).render(
+    <StrictMode>
+      <SelfServiceApp />
+    </StrictMode>,
+  ),
 );

@@ -100,6 +100,8 @@ class OperatorService:
         extra = self.reference_changes(_references(current), _references(updated))
         saved = self._operators.save(self._ctx, current, updated, extra=extra)
         self._directory.update_operator(self._ctx.tenant_id, saved)
+        if saved.tokens_valid_after != current.tokens_valid_after:
+            self._directory.sign_out_everywhere(self._ctx.tenant_id, saved)
         return saved.public()
 
     def reset_password(self, username: str, reset: PasswordReset) -> None:
@@ -109,6 +111,7 @@ class OperatorService:
         stored_hash = self._directory.stored_password_hash(reset.password)
         updated = replace(current, password_hash=stored_hash, failed_logins=0, locked_until=None)
         self._operators.save(self._ctx, current, updated, action="reset-password", revoke_tokens=True)
+        self._directory.sign_out_everywhere(self._ctx.tenant_id, current)
 
     def reference_changes(self, old: list[Reference], new: list[Reference]) -> list[Guarded]:
         return self._archives.reference_changes(old, new)

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from gridvend.auth.context import PLATFORM_TENANT, TenantContext
-from gridvend.auth.identity import IdentityDirectory
+from gridvend.auth.identity import IdentityDirectory, SignedIn
 from gridvend.auth.passwords import check_password_policy, hash_password, verify_password
 from gridvend.clock import utc_now
 from gridvend.config import Settings
@@ -22,6 +22,7 @@ from gridvend.store.users import Operator, OperatorRepository
 from gridvend.tenancy.settings import TenantStatus
 
 BAD_CREDENTIALS = "tenant, username or password is wrong"
+SIGN_IN_AGAIN = "this session has ended; sign in again"
 
 
 @functools.lru_cache(maxsize=1)
@@ -35,6 +36,13 @@ class LoginRequest(BaseModel):
     tenant: Annotated[str, StringConstraints(min_length=1, max_length=40, to_lower=True)]
     username: Annotated[str, StringConstraints(min_length=1, max_length=40, to_lower=True)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class RefreshRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    tenant: Annotated[str, StringConstraints(min_length=1, max_length=40, to_lower=True)]
+    username: Annotated[str, StringConstraints(min_length=1, max_length=40, to_lower=True)]
+    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 
 
 class PasswordChange(BaseModel):
@@ -80,13 +88,35 @@ def login(
     if operator.failed_logins or operator.locked_until:
         operators.save(None, operator, replace(operator, failed_logins=0, locked_until=None))
     operators.record_login(operator.username, True, "ok", source)
-    return {
+    return _token_answer(signed_in, request.tenant, operator)
+
+
+def refresh(store: ItemStore, request: RefreshRequest, directory: IdentityDirectory) -> dict[str, Any]:
+    """A new access token for the refresh token given at sign-in, while the operator may still sign in."""
+    if request.tenant != PLATFORM_TENANT:
+        tenant = own_tenant_settings(store, request.tenant)
+        if tenant is None or tenant.get("status") != "active":
+            raise Unauthenticated(SIGN_IN_AGAIN)
+    operator = OperatorRepository(store, request.tenant).get(request.username)
+    if operator is None or operator.barred or (operator.locked_until or "") > utc_now().isoformat():
+        raise Unauthenticated(SIGN_IN_AGAIN)
+    signed_in = directory.refresh(request.tenant, operator, request.refresh_token)
+    if signed_in is None:
+        raise Unauthenticated(SIGN_IN_AGAIN)
+    return _token_answer(signed_in, request.tenant, operator)
+
+
+def _token_answer(signed_in: SignedIn, tenant_id: str, operator: Operator) -> dict[str, Any]:
+    answer: dict[str, Any] = {
         "access_token": signed_in.access_token,
         "token_type": "Bearer",
         "expires_in": signed_in.expires_in,
-        "tenant": request.tenant,
+        "tenant": tenant_id,
         "username": operator.username,
     }
+    if signed_in.refresh_token:
+        answer["refresh_token"] = signed_in.refresh_token
+    return answer
 
 
 def change_password(store: ItemStore, ctx: TenantContext, change: PasswordChange, directory: IdentityDirectory) -> None:
@@ -99,6 +129,7 @@ def change_password(store: ItemStore, ctx: TenantContext, change: PasswordChange
     stored_hash = directory.stored_password_hash(change.new_password)
     operators.save(ctx, operator, replace(operator, password_hash=stored_hash), action="change-password",
                    revoke_tokens=True)
+    directory.sign_out_everywhere(ctx.tenant_id, operator)
 
 
 def set_tenant_status(

@@ -341,6 +341,27 @@ def test_password_change_goes_to_the_pool(cloud: Cloud) -> None:
     assert old.status == 401
 
 
+def test_the_pools_refresh_token_renews_the_id_token_until_a_password_reset_signs_the_operator_out(
+    cloud: Cloud,
+) -> None:
+    api = cloud.api
+    tenant, admin = api.new_tenant()
+    clerk = {"username": "clerk", "display_name": "C", "password": "clerk-pass-1"}
+    assert api.call("POST", "/v1/operators", clerk, admin).status == 201
+    login = api.call("POST", "/v1/auth/login", {"tenant": tenant, "username": "clerk", "password": "clerk-pass-1"})
+    body = {"tenant": tenant, "username": "clerk", "refresh_token": login.body["refresh_token"]}
+    renewed = api.call("POST", "/v1/auth/refresh", body)
+    assert renewed.status == 200
+    claims = jwt.decode(renewed.body["access_token"], options={"verify_signature": False})
+    assert (claims["token_use"], claims["cognito:username"]) == ("id", f"{tenant}/clerk")
+    me = api.call("GET", "/v1/me", headers={"Authorization": f"Bearer {renewed.body['access_token']}"})
+    assert me.status == 200 and me.body["username"] == "clerk"
+    assert api.call("POST", "/v1/auth/refresh", {**body, "username": "admin"}).status == 401
+
+    assert api.call("POST", "/v1/operators/clerk/password", {"password": "fresh-pass-9"}, admin).status == 204
+    assert api.call("POST", "/v1/auth/refresh", body).status == 401  # the pool signed the operator out
+
+
 def test_suspension_disables_the_tenants_pool_users_and_resumption_enables_them(cloud: Cloud) -> None:
     api = cloud.api
     tenant, admin = api.new_tenant()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -77,3 +78,36 @@ def test_a_change_that_revokes_nothing_leaves_the_token_working(api: Api, later:
     assert api.call("GET", "/v1/archives/banks", headers=clerk).status == 200
     listed = api.call("GET", "/v1/operators/clerk", headers=admin).body
     assert "tokens_valid_after" not in listed and "password_hash" not in listed
+
+
+def _refresh(api: Api, tenant_id: str, username: str, token: str) -> Any:
+    return api.call("POST", "/v1/auth/refresh", {"tenant": tenant_id, "username": username, "refresh_token": token})
+
+
+def test_a_refresh_token_gives_a_new_access_token_until_a_revocation_ends_it(api: Api) -> None:
+    tenant_id, admin = api.new_tenant()
+    _clerk(api, admin, tenant_id)
+    login = api.call("POST", "/v1/auth/login", {"tenant": tenant_id, "username": "clerk", "password": "clerk-pass-1"})
+    refresh_token = login.body["refresh_token"]
+    renewed = _refresh(api, tenant_id, "clerk", refresh_token)
+    assert renewed.status == 200 and renewed.body["username"] == "clerk"
+    headers = {"Authorization": f"Bearer {renewed.body['access_token']}"}
+    assert api.call("GET", "/v1/archives/banks", headers=headers).status == 200
+
+    assert _refresh(api, tenant_id, "admin", refresh_token).status == 401  # another operator's token
+    assert _refresh(api, tenant_id, "clerk", refresh_token + "x").status == 401
+    bad = api.call("POST", "/v1/auth/refresh", {"tenant": tenant_id, "username": "clerk"})
+    assert bad.status == 400 and bad.body["errors"][0]["field"] == "refresh_token"
+
+    time.sleep(1.01)
+    assert api.call("POST", "/v1/operators/clerk/password", {"password": "fresh-pass-9"}, admin).status == 204
+    ended = _refresh(api, tenant_id, "clerk", refresh_token)
+    assert ended.status == 401 and ended.headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_barred_operator_cannot_refresh(api: Api) -> None:
+    tenant_id, admin = api.new_tenant()
+    _clerk(api, admin, tenant_id)
+    login = api.call("POST", "/v1/auth/login", {"tenant": tenant_id, "username": "clerk", "password": "clerk-pass-1"})
+    assert api.call("PATCH", "/v1/operators/clerk", {"barred": True}, admin).status == 200
+    assert _refresh(api, tenant_id, "clerk", login.body["refresh_token"]).status == 401

@@ -12,7 +12,7 @@ from functions.common.deps import identity_directory, settings, tenant_store
 from functions.common.requests import body_as
 from functions.common.routing import route
 from functions.tenants import service
-from gridvend.auth.tokens import local_jwks
+from gridvend.auth.tokens import published_jwks
 from gridvend.store.tenants import own_tenant_settings
 
 auth_routes = Blueprint(__name__)
@@ -28,9 +28,15 @@ def login() -> Response:
     return json_response(service.login(store, settings(), credentials, source, identity_directory()))
 
 
+@route(auth_routes, "/v1/auth/refresh", ["POST"], public=True)  # public: the refresh token is the credential
+def refresh() -> Response:
+    request = body_as(auth_routes.current_request, service.RefreshRequest)
+    return json_response(service.refresh(tenant_store(request.tenant), request, identity_directory()))
+
+
 @route(auth_routes, "/v1/auth/jwks.json", ["GET"], public=True)  # public: the verification keys
 def jwks() -> dict[str, Any]:
-    return local_jwks(settings())
+    return published_jwks(settings())
 
 
 @route(auth_routes, "/v1/auth/password", ["POST"])

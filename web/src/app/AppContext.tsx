@@ -3,7 +3,16 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 
 import { ApiClient } from "../api/client";
-import { clearSession, loadSession, saveSession, sessionFromLogin, type LoginAnswer, type Session } from "../api/session";
+import {
+  clearSession,
+  isCurrent,
+  loadSession,
+  refreshBody,
+  saveSession,
+  sessionFromLogin,
+  type LoginAnswer,
+  type Session,
+} from "../api/session";
 import {
   LANGUAGES,
   offeredLanguages,
@@ -66,7 +75,23 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const client = useMemo(() => new ApiClient(session?.token ?? null, signOut), [session, signOut]);
 
   useEffect(() => {
-    if (!session) return;
+    if (!session?.refreshToken) return;
+    const renew = () => {
+      new ApiClient(null)
+        .post<LoginAnswer>("/v1/auth/refresh", refreshBody(session))
+        .then((answer) => {
+          const renewed = sessionFromLogin(answer, Date.now(), session);
+          saveSession(localStorage, renewed);
+          setSession(renewed);
+        })
+        .catch(() => signOut());
+    };
+    const timer = window.setTimeout(renew, Math.max(session.expiresAt - Date.now(), 0));
+    return () => window.clearTimeout(timer);
+  }, [session, signOut]);
+
+  useEffect(() => {
+    if (!session || !isCurrent(session)) return;
     let current = true;
     client
       .get<Me>("/v1/me")

@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+import jwt
+
 from gridvend.auth.identity import SignedIn
 from gridvend.auth.pool_names import pool_group, pool_username, tenant_prefix
 from gridvend.auth.tokens import SALES_POINT_CLAIM, TENANT_CLAIM
@@ -21,6 +23,7 @@ from gridvend.errors import Forbidden, InvalidInput
 from gridvend.store.users import Operator
 
 SIGN_IN_FLOW = "ADMIN_USER_PASSWORD_AUTH"
+REFRESH_FLOW = "REFRESH_TOKEN_AUTH"
 
 
 class CognitoDirectory:
@@ -84,7 +87,31 @@ class CognitoDirectory:
         if challenge:
             raise Forbidden(f"the user pool asks for a {challenge} step, which this sign-in does not offer")
         result = reply["AuthenticationResult"]
+        return SignedIn(str(result["IdToken"]), int(result["ExpiresIn"]), result.get("RefreshToken"))
+
+    def refresh(self, tenant_id: str, operator: Operator, refresh_token: str) -> SignedIn | None:
+        errors = self._client.exceptions
+        try:
+            reply = self._client.admin_initiate_auth(
+                UserPoolId=self._pool,
+                ClientId=self._client_id,
+                AuthFlow=REFRESH_FLOW,
+                AuthParameters={"REFRESH_TOKEN": refresh_token},
+            )
+        except (errors.NotAuthorizedException, errors.UserNotFoundException):
+            return None
+        result = reply.get("AuthenticationResult") or {}
+        if "IdToken" not in result:
+            return None
+        claims = jwt.decode(str(result["IdToken"]), options={"verify_signature": False})  # the pool just issued it
+        if claims.get("cognito:username") != pool_username(tenant_id, operator.username):
+            return None  # another operator's refresh token
         return SignedIn(str(result["IdToken"]), int(result["ExpiresIn"]))
+
+    def sign_out_everywhere(self, tenant_id: str, operator: Operator) -> None:
+        with contextlib.suppress(self._client.exceptions.UserNotFoundException):
+            self._client.admin_user_global_sign_out(UserPoolId=self._pool,
+                                                    Username=pool_username(tenant_id, operator.username))
 
     def set_tenant_enabled(self, tenant_id: str, enabled: bool) -> None:
         switch = self._client.admin_enable_user if enabled else self._client.admin_disable_user

@@ -95,6 +95,41 @@ def issue_access_token(
     return token, lifetime
 
 
+REFRESH_TOKEN_DAYS = 30
+
+
+def issue_refresh_token(settings: Settings, tenant_id: str, username: str) -> str:
+    """The local issuer's refresh token: signed, for one operator, good for REFRESH_TOKEN_DAYS."""
+    now = int(time.time())
+    claims = {"iss": settings.token_issuer, "aud": f"{settings.token_audience}/refresh", "token_use": "refresh",
+              "iat": now, "exp": now + REFRESH_TOKEN_DAYS * 86400, TENANT_CLAIM: tenant_id, USERNAME_CLAIM: username}
+    key = _local_private_key(_signing_key_path(settings))
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": LOCAL_KEY_ID})
+
+
+def verify_refresh_token(settings: Settings, token: str, tenant_id: str, username: str) -> int | None:
+    """When the local refresh token was issued, or None when it is not this operator's valid refresh token."""
+    try:
+        claims = jwt.decode(
+            token, _local_private_key(_signing_key_path(settings)).public_key(), algorithms=["RS256"],
+            audience=f"{settings.token_audience}/refresh", issuer=settings.token_issuer,
+            options={"require": ["exp", "iat", "iss", "aud"]},
+        )
+    except (jwt.PyJWTError, ValueError):
+        return None
+    if claims.get(TENANT_CLAIM) != tenant_id or claims.get(USERNAME_CLAIM) != username:
+        return None
+    return int(claims["iat"])
+
+
+def published_jwks(settings: Settings) -> dict[str, Any]:
+    """The keys tokens are verified with: the user pool's where one signs them, else the local issuer's."""
+    if settings.jwks_url:
+        fetched: dict[str, Any] = _jwks_client(settings.jwks_url).fetch_data()
+        return fetched
+    return local_jwks(settings)
+
+
 def local_jwks(settings: Settings) -> dict[str, Any]:
     public_key = _local_private_key(_signing_key_path(settings)).public_key()
     jwk: dict[str, Any] = jwt.algorithms.RSAAlgorithm.to_jwk(public_key, as_dict=True)

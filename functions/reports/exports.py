@@ -8,12 +8,6 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
 from gridvend.reports.table import ReportTable
 
 CONTENT_TYPES = {
@@ -50,6 +44,8 @@ def _cell_value(kind: str, value: Any) -> Any:
 
 
 def as_xlsx(table: ReportTable) -> bytes:
+    from openpyxl import Workbook  # loaded on the first export, not at every cold start
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -64,6 +60,11 @@ def as_xlsx(table: ReportTable) -> bytes:
 
 
 def as_pdf(table: ReportTable) -> bytes:
+    from reportlab.lib import colors  # loaded on the first export, not at every cold start
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=table.title)
     styles = getSampleStyleSheet()

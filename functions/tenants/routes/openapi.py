@@ -7,23 +7,26 @@ from typing import Any
 
 from chalice import Blueprint
 
-from functions.archives.customers_openapi import describe_customer_api
-from functions.archives.operators_service import NewOperator, OperatorFields, PasswordReset
-from functions.channels.openapi import describe_channel_api
-from functions.commands.openapi import describe_ami_api
-from functions.common.openapi import OpenApiBuilder
 from functions.common.routing import route
-from functions.reports.openapi import describe_report_api
-from functions.tenants.service import LoginRequest, PasswordChange
-from functions.vending.openapi import describe_meter_api, describe_vending_api
-from gridvend.archives.kinds import ARCHIVE_KINDS
-from tenants.onboarding import NewTenant
 
 openapi_routes = Blueprint(__name__)
 
 
 @functools.lru_cache(maxsize=1)
 def build_document() -> dict[str, Any]:
+    # Every package's models, loaded for the first request of the document only: the sign-in function's cold
+    # start does not pay for the whole API's imports.
+    from functions.archives.customers_openapi import describe_customer_api
+    from functions.archives.operators_service import NewOperator, OperatorFields, PasswordReset
+    from functions.channels.openapi import describe_channel_api
+    from functions.commands.openapi import describe_ami_api
+    from functions.common.openapi import OpenApiBuilder
+    from functions.reports.openapi import describe_report_api
+    from functions.tenants.service import LoginRequest, PasswordChange
+    from functions.vending.openapi import describe_meter_api, describe_vending_api
+    from gridvend.archives.kinds import ARCHIVE_KINDS
+    from tenants.onboarding import NewTenant
+
     spec = OpenApiBuilder("Gridvend API", "1")
     spec.operation("POST", "/v1/auth/login", "Log in; returns a bearer token", body=LoginRequest, public=True)
     spec.operation("POST", "/v1/auth/password", "Change your password", body=PasswordChange, success=204)

@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import load_workbook
-
 from gridvend.errors import InvalidInput
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx")
@@ -76,6 +74,8 @@ def _csv_rows(content: bytes) -> RowSource:
 
 def _xlsx_rows(content: bytes) -> RowSource:
     try:
+        from openpyxl import load_workbook  # loaded for the first spreadsheet, not at every cold start
+
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise FileUnreadable("not a readable .xlsx workbook") from None

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import io
 
-from reportlab.lib.pagesizes import A6
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
-
 from gridvend.vending.receipt import Receipt, grouped_token, receipt_text
 
 ESC = b"\x1b"
@@ -53,6 +49,10 @@ def receipt_escpos(receipt: Receipt, width: int = 32) -> bytes:
 
 
 def receipt_pdf(receipt: Receipt) -> bytes:
+    from reportlab.lib.pagesizes import A6  # loaded on the first PDF receipt, not at every cold start
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas
+
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A6)
     page.setTitle(f"Receipt {receipt.bill_number}")

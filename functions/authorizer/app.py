@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.deps import settings
+from functions.common.observability import logger, observed
 from gridvend.auth.tokens import verify_access_token
 from gridvend.errors import Unauthenticated
-
-logger = Logger(service="gridvend-authorizer")
 
 
 def _policy(principal: str, effect: str, method_arn: str, context: dict[str, str] | None = None) -> dict[str, Any]:
@@ -29,7 +27,7 @@ def _policy(principal: str, effect: str, method_arn: str, context: dict[str, str
     return document
 
 
-@logger.inject_lambda_context
+@observed()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     header = str(event.get("authorizationToken", ""))
     scheme, _, token = header.partition(" ")

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from functions.channels.delivery import deliver, token_sender
 from functions.common.master_key import secure_master_key
+from functions.common.observability import observe_tenant
 from functions.vending.routes.vends import tenant_terms
 from functions.vending.schemas import Serial, VendRequest
 from functions.vending.service import VendService
@@ -94,6 +95,7 @@ def receive_callback(
         sales_point_id=str(provider.get("sales_point") or f"MM-{provider_id}"),
         extra=tenant_context_fields(tenant),
     )
+    observe_tenant(ctx.tenant_id, ctx.username)
     answer = settle(store, ctx, provider_id, callback)
     if provider.get("sms_tokens") and callback.msisdn and answer["status"] == "vended" and not answer["duplicate"]:
         answer["delivery"] = deliver(

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from functions.common.master_key import secure_master_key
+from functions.common.observability import observe_tenant
 from gridvend.ami.rollups import Rollup
 from gridvend.auth.context import TenantContext, system_context
 from gridvend.auth.passwords import hash_password, verify_password
@@ -61,6 +62,7 @@ def session_of(headers: dict[str, str]) -> CustomerSession:
     session = open_session(secure_master_key().reveal(), token, time.time()) if token else None
     if session is None:
         raise Unauthenticated("a valid customer session is required in X-Customer-Session")
+    observe_tenant(session.tenant_id, f"customer:{session.meter}")
     return session
 
 

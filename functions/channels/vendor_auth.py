@@ -9,6 +9,7 @@ from typing import Any
 from chalice.app import Request
 
 from functions.common.deps import tenant_store
+from functions.common.observability import observe_tenant
 from gridvend.auth.context import TenantContext, system_context
 from gridvend.channels.api_keys import parse_key, secret_matches
 from gridvend.errors import Unauthenticated
@@ -57,4 +58,5 @@ def vendor_caller(request: Request) -> VendorCaller:
         sales_point_id=vendor.sales_point,
         extra=tenant_context_fields(tenant),
     )
+    observe_tenant(ctx.tenant_id, ctx.username)
     return VendorCaller(ctx, store, vendor, int(tenant.get("decimals", 2)))

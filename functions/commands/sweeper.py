@@ -7,17 +7,17 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.commands.context import CommandContext, command_context
 from functions.commands.service import send
+from functions.common.observability import logger, observed
 from gridvend.ami.tasks import CommandState, expired
 from gridvend.clock import utc_now
 from gridvend.store.ami.tasks import TaskRecord, TaskRepository
 from gridvend.store.tenants import TenantRegistry
 
-logger = Logger(service="gridvend-commands-sweeper")
 TENANT_PAGE = 100
 
 
@@ -80,6 +80,6 @@ def sweep(context: CommandContext, tenants: list[str] | None = None) -> int:
     return moved
 
 
-@logger.inject_lambda_context
+@observed(correlation_paths.EVENT_BRIDGE)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return {"moved": sweep(command_context())}

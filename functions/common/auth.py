@@ -8,6 +8,7 @@ from typing import Any
 from chalice.app import AuthRequest, AuthResponse, ChaliceAuthorizer, Request
 
 from functions.common.deps import settings, tenant_store
+from functions.common.observability import observe_tenant
 from gridvend.auth.context import ADMIN_ROLE, PLATFORM_OPERATOR_ROLE, PLATFORM_TENANT, TenantContext
 from gridvend.auth.tokens import verify_access_token
 from gridvend.errors import Forbidden, Unauthenticated
@@ -62,6 +63,7 @@ def tenant_context(request: Request) -> TenantContext:
         raise Unauthenticated("a valid bearer token is required")
     groups = tuple(group for group in str(authorizer.get("groups", "")).split(",") if group)
     username = str(authorizer.get("username", ""))
+    observe_tenant(tenant_id, username)
     _require_current_token(tenant_id, username, authorizer)
     if tenant_id == PLATFORM_TENANT:
         permissions = frozenset({"platform:*"}) if PLATFORM_OPERATOR_ROLE in groups else frozenset()

@@ -7,16 +7,15 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from chalice import Blueprint
 from pydantic import ValidationError
 
 from functions.common.auth import jwt_authorizer
+from functions.common.observability import logger
 from functions.common.problems import internal_error_response, problem_response
 from gridvend.errors import GridvendError
 from gridvend.validation import invalid_input_from
 
-logger = Logger(service="gridvend-api")
 View = Callable[..., Any]
 
 

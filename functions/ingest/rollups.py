@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecord,
@@ -21,13 +20,13 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.deps import item_store
+from functions.common.observability import observed
 from gridvend.ami.rollups import Rollup, StoredReading, day_mark, merge, month_mark
 from gridvend.store.ami.readings import PeriodKind, RollupRepository, stored_reading
 from gridvend.store.items import ItemStore
 from gridvend.store.tenants import own_tenant_settings
 from gridvend.tenancy.calendar import TenantCalendar, zone_named
 
-logger = Logger(service="gridvend-rollups")
 WRITE_ATTEMPTS = 8
 ZONE_CACHE_SECONDS = 300.0
 TenantReading = tuple[str, StoredReading]
@@ -108,6 +107,6 @@ def process_stream_batch(event: dict[str, Any], store: ItemStore, zones: TenantZ
     return dict(processor.response())
 
 
-@logger.inject_lambda_context
+@observed()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return process_stream_batch(event, item_store(), _zones())

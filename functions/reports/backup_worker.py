@@ -10,16 +10,15 @@ import json
 import os
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.deps import item_store, tenant_store
+from functions.common.observability import observed
 from functions.reports.backup import BackupBucket, BackupJobs, S3BackupBucket
 from functions.reports.jobs import BUCKET_VARIABLE
 from gridvend.auth.context import TenantContext, system_context, validate_tenant_id
 
 WORKER_VARIABLE = "GRIDVEND_BACKUP_WORKER"
-logger = Logger(service="gridvend-backup-worker")
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,7 +44,7 @@ def invoke_worker(worker: str, payload: dict[str, str]) -> None:
     boto3.client("lambda").invoke(FunctionName=worker, InvocationType="Event", Payload=json.dumps(payload).encode())
 
 
-@logger.inject_lambda_context
+@observed()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     tenant_id = validate_tenant_id(str(event.get("tenant") or ""), "tenant")
     ctx = system_context(tenant_id, "backup")

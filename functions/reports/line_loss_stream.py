@@ -8,18 +8,16 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.deps import item_store
+from functions.common.observability import observed
 from functions.reports.topologies import TopologyCache
 from gridvend.reports.line_loss import Contribution, Energy, month_energy
 from gridvend.reports.line_loss_store import LineLossStore
 from gridvend.store.items import ItemStore
-
-logger = Logger(service="gridvend-line-loss")
 
 
 @dataclass(frozen=True)
@@ -72,6 +70,6 @@ def _topologies() -> TopologyCache:
     return TopologyCache(item_store())
 
 
-@logger.inject_lambda_context
+@observed()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return process_stream_batch(event, item_store(), _topologies())

@@ -8,12 +8,12 @@ import functools
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.deps import item_store
+from functions.common.observability import observed
 from functions.streams.counts import DashboardCounts
 from functions.streams.tenants import TenantFacts
 from gridvend.auth.context import system_context
@@ -24,8 +24,6 @@ from gridvend.store.items import ItemStore
 from gridvend.store.meters import MeterRepository
 from gridvend.store.reports import SalesRollupRepository
 from gridvend.tenancy.calendar import TenantCalendar
-
-logger = Logger(service="gridvend-streams")
 
 
 class SalesCells:
@@ -105,6 +103,6 @@ def _tenants() -> TenantFacts:
     return TenantFacts(item_store())
 
 
-@logger.inject_lambda_context
+@observed()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return process_stream_batch(event, item_store(), _tenants())

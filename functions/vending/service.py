@@ -21,6 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from functions.common.observability import add_metric
 from functions.vending.modules import ModuleService, backend_for
 from functions.vending.pricing import PricedVend, VendInputs, price_vend
 from functions.vending.sale_reads import Numbering, SaleContract, SaleReads
@@ -124,18 +125,24 @@ class VendService:
             reads = self.sale_reads(request.meter, idempotency_key, moment, sales_point)
             earlier = self.replay(reads.vends, idempotency_key, print_)
             if earlier is not None:
+                add_metric("VendReplays")
                 return earlier, False
             try:
                 receipt = self._attempt(
                     reads, request, idempotency_key, print_, moment, extra_operations, channel, trust_snapshot
                 )
+                add_metric("Vends")
                 return receipt, True
             except (VendStateMoved, CounterTaken, BillNumberTaken, Busy):
+                add_metric("VendConflicts")
                 back_off(attempt)
             except CustomerMoved:
+                add_metric("VendConflicts")
                 trust_snapshot = False
             except IdempotencyKeyTaken:
+                add_metric("VendConflicts")
                 continue
+        add_metric("VendRetriesExhausted")
         raise Conflict("the meter is too busy right now; retry with the same idempotency key")
 
     @property
@@ -311,6 +318,7 @@ class VendService:
             try:
                 return book(serial_read)
             except (CounterTaken, BillNumberTaken):
+                add_metric("VendConflicts")
                 # Another sale took the number. The token and its TID still hold (the vend state's condition guards
                 # them), so only a fresh number is needed, not a new token: hardware modules are not asked again.
                 back_off(booking)

@@ -18,6 +18,7 @@ from functions.commands.vend_delivery import REMOTE, check_remote_delivery, queu
 from functions.common.app_factory import json_response
 from functions.common.auth import tenant_context
 from functions.common.deps import tenant_store
+from functions.common.observability import add_metric, count_refusal
 from functions.common.requests import body_as, meter_page, query
 from functions.common.routing import route
 from functions.vending.receipts import receipt_of
@@ -61,6 +62,14 @@ def _idempotency_key() -> str:
 
 @route(vend_routes, "/v1/vends", ["POST"])
 def sell() -> Response:
+    try:
+        return _sell()
+    except Exception as refusal:
+        count_refusal("VendFailures", refusal)  # once per refused request, by the problem its caller gets
+        raise
+
+
+def _sell() -> Response:
     ctx = tenant_context(vend_routes.current_request)
     ctx.require("vending", "create")
     key = _idempotency_key()
@@ -96,6 +105,8 @@ def sell() -> Response:
         raise Conflict("this idempotency key was used for a different vend request") from None
     except IdempotencyAlreadyInProgressError:
         raise Conflict("a vend with this idempotency key is in progress; retry shortly") from None
+    if not made_now:
+        add_metric("VendReplays")  # the idempotency layer answered from its record: the service did not run
     replayed = not made_now or not made_now[0]
     if request.deliver == REMOTE:
         receipt = {**receipt, "delivery": queue_vend_delivery(ctx, receipt)}

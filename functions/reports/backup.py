@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from functions.common.vending_keys import data_keys
 from functions.reports.jobs import S3ExportBucket
 from functions.reports.tenant_scan import forget_cached_reads, tenant_items
 from gridvend.archives.kinds import ARCHIVE_KINDS
@@ -37,6 +38,7 @@ from gridvend.reports.backup_format import (
     line_item,
     moved,
 )
+from gridvend.secure.data_keys import module_context
 from gridvend.store.items import Delete, Item, ItemStore
 from gridvend.store.tenants import own_tenant_settings
 from tenants.defaults import DEFAULT_ARCHIVES
@@ -163,6 +165,18 @@ def onboarding_leftovers(items: Iterable[Item], tenant_id: str) -> tuple[list[It
     return archive_items, foreign
 
 
+def with_data_key_for(item: Item, source: str, target: str) -> Item:
+    """A software secure module's wrapped data key, wrapped again for the target tenant by the key service (its
+    vending keys stay wrapped under that data key): the restored module sells in the target as in the source."""
+    data = item.get("data")
+    if item.get("entity") != "secure-module" or not isinstance(data, dict) or not data.get("wrapped_data_key"):
+        return item
+    module_id = str(item["sk"])
+    wrapped = data_keys().rewrap(bytes.fromhex(str(data["wrapped_data_key"])), module_context(source, module_id),
+                                 module_context(target, module_id))
+    return {**item, "data": {**data, "wrapped_data_key": wrapped.hex()}}
+
+
 def restore(store: ItemStore, bucket: BackupBucket, target: str, source: str, backup_id: str,
             progress: Callable[[int], None] = lambda _: None) -> dict[str, Any]:
     """Copies the backup into the empty tenant `target`; the number of items written per file."""
@@ -191,7 +205,7 @@ def restore(store: ItemStore, bucket: BackupBucket, target: str, source: str, ba
         for line in io.StringIO(body.decode()):
             if not line.strip():
                 continue
-            item = moved(line_item(line), source, target)
+            item = with_data_key_for(moved(line_item(line), source, target), source, target)
             entity = str(item.get("entity") or "")
             if entity in REBUILT_BY_STREAM or entity == "tenant-settings" or (
                 entity == "operator" and str(item["sk"]) in existing_operators

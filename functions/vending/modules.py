@@ -10,8 +10,8 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from functions.common.deps import settings
-from functions.common.master_key import secure_master_key
+from functions.common.deps import tenant_store
+from functions.common.vending_keys import data_keys
 from functions.vending.schemas import CreditTransfer, ModuleCreation
 from gridvend.auth.context import TenantContext
 from gridvend.errors import InvalidInput, Unprocessable
@@ -21,28 +21,28 @@ from gridvend.iot.mqtt_publisher import CLOUD_COMMON_NAME, cloud_cert_paths
 from gridvend.secure.bridge_messages import BridgeRequest, BridgeResponse
 from gridvend.secure.bridge_module import BridgeSecureModule
 from gridvend.secure.credit import CreditTransferType, ModuleCredit
-from gridvend.secure.errors import SecureModuleUnavailable
+from gridvend.secure.data_keys import module_context
+from gridvend.secure.errors import SecureModuleFailure, SecureModuleUnavailable
 from gridvend.secure.interface import SecureModule
 from gridvend.secure.key_file import parse_key_file
 from gridvend.secure.software_module import SoftwareSecureModule
-from gridvend.secure.wrapped_key_store import JsonFileWrappedKeyStore
 from gridvend.store.items import ItemStore
+from gridvend.store.secure_keys import TableWrappedKeyStore
 from gridvend.store.secure_modules import SecureModuleRecord, SecureModuleRepository
 
 
-def _key_store_path(tenant_id: str, module_id: str) -> Path:
-    return settings().state_dir / "secure-keys" / tenant_id / f"{module_id}.json"
-
-
-def _software_module(tenant_id: str, module_id: str) -> SoftwareSecureModule:
-    # Keyed by where its keys live: a process whose state directory changes (tests) never reuses another's module.
-    return _software_module_at(_key_store_path(tenant_id, module_id))
+def _software_module(tenant_id: str, record: SecureModuleRecord) -> SoftwareSecureModule:
+    if not record.wrapped_data_key:
+        raise Unprocessable(f"secure module '{record.module_id}' has no data key: load its key file again")
+    # Keyed by store and wrapped data key too: a process whose store changes (tests) never reuses another's module.
+    return _software_module_with(id(tenant_store(tenant_id)), tenant_id, record.module_id, record.wrapped_data_key)
 
 
 @functools.lru_cache(maxsize=64)
-def _software_module_at(key_store: Path) -> SoftwareSecureModule:
-    store = JsonFileWrappedKeyStore(key_store)
-    return SoftwareSecureModule(secure_master_key(), store=store, allow_plaintext_keys=True)
+def _software_module_with(store_id: int, tenant_id: str, module_id: str, wrapped_data_key: str) -> SoftwareSecureModule:
+    data_key = data_keys().open_data_key(bytes.fromhex(wrapped_data_key), module_context(tenant_id, module_id))
+    keys = TableWrappedKeyStore(tenant_store(tenant_id), tenant_id, module_id)
+    return SoftwareSecureModule(data_key, store=keys, allow_plaintext_keys=True)
 
 
 # A bridge-backed module is the secure module of an office, reached through the office's bridge agent over MQTT
@@ -104,7 +104,7 @@ def bridge_device_call(request: DeviceRequest) -> DeviceResponse:
 
 def backend_for(tenant_id: str, record: SecureModuleRecord) -> SecureModule:
     if record.backend == "software":
-        return _software_module(tenant_id, record.module_id)
+        return _software_module(tenant_id, record)
     if record.backend == "bridge":
         if not record.office:
             raise Unprocessable(f"secure module '{record.module_id}' is bridge-backed but names no office")
@@ -113,7 +113,7 @@ def backend_for(tenant_id: str, record: SecureModuleRecord) -> SecureModule:
 
 
 def clear_backends() -> None:
-    _software_module_at.cache_clear()
+    _software_module_with.cache_clear()
     with _bridge_lock:
         while _bridge_transports:
             _bridge_transports.pop().close()
@@ -141,11 +141,36 @@ class ModuleService:
             backend=request.backend,
             office=request.office,
             is_default=request.is_default,
+            wrapped_data_key=self._new_data_key(request.id) if request.backend == "software" else "",
         )
         return self.repository.create(record)
 
+    def _data_key_opens(self, record: SecureModuleRecord) -> bool:
+        if not record.wrapped_data_key:
+            return False  # a module made before data keys
+        try:
+            data_keys().open_data_key(bytes.fromhex(record.wrapped_data_key),
+                                      module_context(self._ctx.tenant_id, record.module_id)).wipe()
+        except SecureModuleFailure:
+            return False
+        return True
+
+    def _with_new_data_key(self, record: SecureModuleRecord) -> SecureModuleRecord:
+        """A module whose data key is missing or lost (the key service no longer has its key): its stored keys
+        no longer open, so they go, and the key file about to load is wrapped under a new data key."""
+        TableWrappedKeyStore(self._store, self._ctx.tenant_id, record.module_id).clear()
+        updated = replace(record, wrapped_data_key=self._new_data_key(record.module_id))
+        return self.repository.save(record, updated, "new-data-key")
+
+    def _new_data_key(self, module_id: str) -> str:
+        data_key, wrapped = data_keys().new_data_key(module_context(self._ctx.tenant_id, module_id))
+        data_key.wipe()  # made now, opened when the module first sells
+        return wrapped.hex()
+
     def load_key_file(self, module_id: str, key_file_text: str) -> SecureModuleRecord:
         current = self.repository.require(module_id)
+        if current.backend == "software" and not self._data_key_opens(current):
+            current = self._with_new_data_key(current)
         try:
             key_file = parse_key_file(key_file_text)
         except ValueError as error:

@@ -101,11 +101,12 @@ def ensure_demo_tenant(store: ItemStore) -> None:
 
 
 def bootstrap(env: dict[str, str]) -> None:
-    """`env` is the stack's environment. The stack is deployed locally first (user pool, buckets, master-key
-    parameter), and `env` gains the master key of the demo's secure module and the template's identity settings,
-    so what runs after this signs operators in through the same pool as the API."""
+    """`env` is the stack's environment. The stack is deployed locally first (user pool, KMS key, buckets,
+    master-key parameter), and `env` gains the master key and the template's identity and key settings, so what
+    runs after this signs operators in through the same pool, and wraps keys with the same key service, as the
+    API."""
     env.setdefault(MASTER_KEY_VARIABLE, ensure_master_key(Path(env["GRIDVEND_STATE_DIR"])))
-    env.update(deploy_locally(env).identity_environment())
+    env.update(deploy_locally(env).shared_environment())
     os.environ.update(env)
     deps.reset()
     configure_table(env["GRIDVEND_TABLE"], env["AWS_ENDPOINT_URL_DYNAMODB"], env.get("AWS_DEFAULT_REGION", "us-east-1"))

@@ -76,8 +76,9 @@ def seed_demo_vending(tenant: str, username: str, password: str) -> list[str]:
         api = _Api(client, tenant, username, password)
         if api.call("GET", "/v1/secure-modules/SM1", expect=(200, 404)).get("id") is None:
             api.call("POST", "/v1/secure-modules", {"id": "SM1", "name": "Head office module", "is_default": True})
-            api.call("POST", "/v1/secure-modules/SM1/key-file", {"key_file": json.dumps(_key_file())})
             api.call("POST", "/v1/secure-modules/SM1/credit", {"type": "add", "energy_kwh": "1000000"})
+        # Every time: the local key service (moto) forgets its keys when it stops, and a reload re-wraps them.
+        api.call("POST", "/v1/secure-modules/SM1/key-file", {"key_file": json.dumps(_key_file())})
         model_id = api.first_id("meter-models", "SP-1P")
         tariff_id = api.first_id("tariffs", "T1")
         customer_type_id = api.first_id("customer-types", "RES")

@@ -20,7 +20,9 @@ from tests.api.conftest import Api
 from tests.api.line_loss_setup import build_grid, send_readings
 from tests.api.test_line_loss import january_readings
 from tests.api.test_reports import feed_stream, sold_shop, tenant_items
+from tests.api.test_vends import meter_decoder
 from tests.api.vending_setup import _master_key
+from tests.unit.secure.vectors import leaks_secret
 
 __all__ = ["_master_key"]
 
@@ -127,3 +129,27 @@ def test_restores_are_for_platform_operators_and_refuse_bad_requests(api: Api, b
                     api.platform_headers).status == 409
     assert api.call("GET", f"/v1/backups/{job['id']}", headers=target_headers).status == 404
     assert tenant_items(api.store, f"T#{target}#VEND") == []
+
+
+def test_a_restored_software_module_keeps_its_keys_wrapped_and_sells_in_the_new_tenant(
+    api: Api, bucket: FakeBucket
+) -> None:
+    shop, receipts = sold_shop(api, ["14000000011"], ["30.00"])
+    job = api.call("POST", "/v1/backups", headers=shop.headers).body
+    everything = b"".join(bucket.objects.values()).decode()
+    assert "secure-module-key" in everything and not leaks_secret(everything)  # in the backup, still wrapped
+
+    target, target_headers = api.new_tenant()
+    body = {"source_tenant": shop.tenant_id, "backup_id": job["id"]}
+    assert api.call("POST", f"/v1/platform/tenants/{target}/restore", body, api.platform_headers).status == 201
+    module = api.store.get(f"T#{target}#SM", "SM1")
+    source_module = api.store.get(f"T#{shop.tenant_id}#SM", "SM1")
+    assert module and source_module
+    assert module["data"]["wrapped_data_key"] != source_module["data"]["wrapped_data_key"]  # wrapped for the target
+
+    sold = api.call("POST", "/v1/vends", {"meter": "14000000011", "amount": "20.00"},
+                    {**target_headers, "Idempotency-Key": "after-restore-1"})
+    assert sold.status == 201, sold.body
+    decoder = meter_decoder("14000000011")
+    assert decoder.enter(receipts[0]["tokens"][0]).accepted
+    assert decoder.enter(sold.body["tokens"][0]).accepted  # the restored keys made it

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,10 +21,15 @@ import jwt
 import pytest
 import requests
 
+from functions.common.vending_keys import KMS_KEY_VARIABLE
+from gridvend.secure.data_keys import module_context
+from gridvend.secure.errors import SecureModuleFailure
+from gridvend.secure.kms_data_keys import KmsDataKeys
 from infra.local.api_server import api_server_spec
 from infra.local.bootstrap import DEMO_ADMIN, DEMO_TENANT, PLATFORM_LOGIN
-from infra.local.demo_vending import MASTER_KEY_VARIABLE, ensure_master_key
+from infra.local.demo_vending import DEMO_METERS, MASTER_KEY_VARIABLE, TEST_VENDING_KEY, ensure_master_key
 from infra.local.environment import StackEndpoints, stack_environment
+from infra.local.gateway.deployment import deploy_locally
 from infra.local.supervisor import RunningService, Supervisor, start_on_free_port
 from tests.fixtures.local_services import LocalEndpoint
 
@@ -88,6 +95,15 @@ def _worker_handlers(gateway_pid: int) -> dict[int, str]:
     return found
 
 
+def _running(pid: int) -> bool:
+    """Not yet ended (a zombie has ended: it only waits for its parent to read its exit)."""
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
 def test_operators_sign_in_through_the_user_pool_and_its_token_passes_the_authorizer(gateway: Gateway) -> None:
     token = gateway.login(DEMO_TENANT, *DEMO_ADMIN)
     header = jwt.get_unverified_header(token)
@@ -141,3 +157,36 @@ def test_the_master_key_parameter_is_where_the_template_says(gateway: Gateway) -
     name = f"/{gateway.env['GRIDVEND_TABLE']}/secure-module-master-key"
     stored = gateway.client("ssm").get_parameter(Name=name, WithDecryption=True)["Parameter"]
     assert stored["Type"] == "SecureString" and stored["Value"] == gateway.env[MASTER_KEY_VARIABLE]
+
+
+def test_vending_keys_live_wrapped_in_the_table_and_a_new_function_process_sells_with_them(gateway: Gateway) -> None:
+    token = gateway.login(DEMO_TENANT, *DEMO_ADMIN)
+
+    def sell() -> requests.Response:
+        return requests.post(gateway.url + "/v1/vends", json={"meter": DEMO_METERS[0], "amount": "10.00"},
+                             headers={"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex},
+                             timeout=60)
+
+    assert sell().status_code == 201
+    table = boto3.client("dynamodb", endpoint_url=gateway.env["AWS_ENDPOINT_URL_DYNAMODB"], region_name="us-east-1",
+                         aws_access_key_id="local", aws_secret_access_key="local")
+    keys = table.query(TableName=gateway.env["GRIDVEND_TABLE"], KeyConditionExpression="pk = :pk",
+                       ExpressionAttributeValues={":pk": {"S": f"T#{DEMO_TENANT}#SMKEY#SM1"}})["Items"]
+    assert keys and TEST_VENDING_KEY not in json.dumps(keys).lower()  # wrapped, never in the clear
+    module = table.get_item(TableName=gateway.env["GRIDVEND_TABLE"],
+                            Key={"pk": {"S": f"T#{DEMO_TENANT}#SM"}, "sk": {"S": "SM1"}})["Item"]
+    wrapped = bytes.fromhex(module["data"]["M"]["wrapped_data_key"]["S"])
+    kms = KmsDataKeys(gateway.client("kms"), deploy_locally(gateway.env).shared_environment()[KMS_KEY_VARIABLE])
+    assert len(kms.open_data_key(wrapped, module_context(DEMO_TENANT, "SM1"))) == 32
+    with pytest.raises(SecureModuleFailure):
+        kms.open_data_key(wrapped, module_context(DEMO_TENANT, "SM2"))
+
+    vending = [pid for pid, handler in _worker_handlers(gateway.service.pid).items()
+               if handler == "functions.vending.app.app"]
+    for pid in vending:  # the instances that sold go; the next sale starts a new one, with nothing on its disk
+        os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in vending) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert sell().status_code == 201
+    assert not set(vending) & set(_worker_handlers(gateway.service.pid))

@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 
 from infra.local.cognito_pool import ensure_user_pool
-from infra.local.gateway.intrinsics import LocalResources, local_resources
+from infra.local.gateway.intrinsics import LocalResources, local_resources, resolve
 from infra.local.gateway.template_api import TEMPLATE, ApiSpec, api_spec, load_template
 
 MASTER_KEY_PARAMETER_VARIABLE = "GRIDVEND_SECURE_MASTER_KEY_PARAMETER"
@@ -25,8 +25,11 @@ LOCAL_DATA_PLANE_VARIABLES = ("GRIDVEND_MQTT_HOST", "GRIDVEND_MQTT_PORT", "GRIDV
 # The one template value the local stack replaces: software secure modules and the local issuer's key still live
 # on disk, and the template's /tmp/gridvend would be shared by every stack on the machine.
 STATE_DIR_VARIABLE = "GRIDVEND_STATE_DIR"
-IDENTITY_VARIABLES = ("GRIDVEND_IDENTITY", "GRIDVEND_USER_POOL_ID", "GRIDVEND_USER_POOL_CLIENT_ID",
-                      "GRIDVEND_TOKEN_ISSUER", "GRIDVEND_TOKEN_AUDIENCE", "GRIDVEND_JWKS_URL")
+# What code running beside the functions (the bootstrap, the tests) must share with them: how operators sign in
+# and tokens are checked, and the key service that wraps the secure modules' data keys.
+SHARED_VARIABLES = ("GRIDVEND_IDENTITY", "GRIDVEND_USER_POOL_ID", "GRIDVEND_USER_POOL_CLIENT_ID",
+                    "GRIDVEND_TOKEN_ISSUER", "GRIDVEND_TOKEN_AUDIENCE", "GRIDVEND_JWKS_URL",
+                    "GRIDVEND_VENDING_KEYS_KMS_KEY")
 
 
 @dataclass(frozen=True)
@@ -34,11 +37,12 @@ class LocalDeployment:
     resources: LocalResources
     spec: ApiSpec
 
-    def identity_environment(self, function: str = "PlatformFunction") -> dict[str, str]:
-        """How the template's functions sign operators in and check their tokens, for code that runs beside them
-        (the bootstrap, the tests)."""
-        environment = self.spec.functions[function].environment
-        return {name: environment[name] for name in IDENTITY_VARIABLES if name in environment}
+    def shared_environment(self) -> dict[str, str]:
+        """SHARED_VARIABLES as the template's functions have them, for code that runs beside them."""
+        shared: dict[str, str] = {}
+        for function in self.spec.functions.values():
+            shared |= {name: function.environment[name] for name in SHARED_VARIABLES if name in function.environment}
+        return shared
 
 
 def aws_client(env: Mapping[str, str], service: str) -> Any:
@@ -68,8 +72,9 @@ def deploy_locally(env: Mapping[str, str]) -> LocalDeployment:
     names = {"GridvendTable": env["GRIDVEND_TABLE"], **buckets}
     base = local_resources(template, stack, region, {}, names)
     pool = ensure_user_pool(aws_client(env, "cognito-idp"), template, base)
+    keys = _ensure_kms_keys(aws_client(env, "kms"), template, base)
     resources = local_resources(template, stack, region, {},
-                                {**names, "UserPool": pool.pool_id, "UserPoolClient": pool.client_id})
+                                {**names, **keys, "UserPool": pool.pool_id, "UserPoolClient": pool.client_id})
     s3 = aws_client(env, "s3")
     existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
     for bucket in sorted(set(buckets.values()) - existing):
@@ -77,6 +82,18 @@ def deploy_locally(env: Mapping[str, str]) -> LocalDeployment:
     spec = api_spec(resources)
     _ensure_master_key_parameter(env, spec)
     return LocalDeployment(resources, spec)
+
+
+def _ensure_kms_keys(kms: Any, template: dict[str, Any], resources: LocalResources) -> dict[str, str]:
+    """The template's KMS keys in moto, found again by their description: logical id -> key id. moto keeps key
+    material in memory only, so after a restart a key is new (a module's wrapped data key then no longer opens:
+    loading its key file again gives it a new one)."""
+    wanted = {name: resolve(resource["Properties"].get("Description", name), resources)
+              for name, resource in template["Resources"].items() if resource["Type"] == "AWS::KMS::Key"}
+    existing = {kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"].get("Description"): key["KeyId"]
+                for key in kms.list_keys().get("Keys", [])}
+    return {name: existing.get(description) or kms.create_key(Description=description)["KeyMetadata"]["KeyId"]
+            for name, description in wanted.items()}
 
 
 def _ensure_master_key_parameter(env: Mapping[str, str], spec: ApiSpec) -> None:
@@ -94,6 +111,8 @@ def _ensure_master_key_parameter(env: Mapping[str, str], spec: ApiSpec) -> None:
 def function_platform_env(env: Mapping[str, str], gateway_url: str) -> dict[str, str]:
     platform = {name: env[name] for name in (*PLATFORM_VARIABLES, *LOCAL_DATA_PLANE_VARIABLES) if name in env}
     platform["AWS_ENDPOINT_URL_LAMBDA"] = gateway_url
+    # Functions trace as in the cloud; with no X-Ray daemon and no trace header here, segments are dropped quietly.
+    platform["AWS_XRAY_CONTEXT_MISSING"] = "IGNORE_ERROR"
     return platform
 
 

@@ -71,6 +71,9 @@ class FunctionInstances:
 
     def invoke(self, event: Any) -> Any:
         instance = self._take()
+        while not self._alive_for_request(instance):  # it ended before the request reached it: another takes it
+            self._discard(instance)
+            instance = self._take()
         deadline = time.time() + self.spec.timeout_seconds
         context = {
             "aws_request_id": str(uuid.uuid4()),
@@ -98,6 +101,10 @@ class FunctionInstances:
             raise FunctionError(answer["error"])
         return answer["result"]
 
+    @staticmethod
+    def _alive_for_request(instance: _Instance) -> bool:
+        return instance.process.poll() is None
+
     def warm(self) -> None:
         """Starts one instance ahead of the first request."""
         self._give_back(self._take())
@@ -119,8 +126,12 @@ class FunctionInstances:
             while True:
                 if self._closed:
                     raise FunctionError({"errorType": "Runtime.Closed", "errorMessage": "the gateway is stopping"})
-                if self._idle:
-                    return self._idle.pop()
+                while self._idle:
+                    idle = self._idle.pop()
+                    if idle.process.poll() is None:
+                        return idle
+                    self._all.remove(idle)  # an instance that ended while idle is replaced, as Lambda does
+                    idle.stop()
                 if len(self._all) + self._starting < MAX_INSTANCES:
                     self._starting += 1
                     break

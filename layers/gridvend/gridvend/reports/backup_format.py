@@ -6,9 +6,10 @@ as stored (keys and GSI keys with the source tenant's `T#<id>#` prefix); a resto
 
 What is left out or blanked, and why:
 - secrets: password hashes, sealed callback secrets, API key and self-service code hashes become "" (users
-  must be given a new password, providers a new callback secret, vendors new API keys). Vending keys live
-  in the secure module backend (wrapped under the platform master key, outside the table), never in a
-  backup: after a restore, the tenant loads its key file again.
+  must be given a new password, providers a new callback secret, vendors new API keys). A software secure
+  module's vending keys are in the backup as the table holds them: wrapped under the module's data key, which
+  is itself wrapped by the key service (KMS); a restore has the key service wrap the data key again for the
+  target tenant, so nothing is ever in the clear. Keys in an HSM or an office's module stay there.
 - on restore only, the dashboard counters (REBUILT_BY_STREAM): the table stream counts the restored items anew.
 - idempotency records (they hold whole responses, tokens included, and live for hours only), export and
   backup jobs, and import locks: none of them is the tenant's data.

@@ -40,10 +40,12 @@ class SecureModuleRecord:
     is_default: bool = False
     keys: list[dict[str, Any]] = field(default_factory=list)  # VendingKeyInfo as shown: sgc, krn, type, ...
     balance_tenths: int = 0
+    wrapped_data_key: str = ""  # software backend: its data key, wrapped by the key service (hex)
     version: int = 1
 
     def public(self) -> dict[str, Any]:
         shown = asdict(self)
+        del shown["wrapped_data_key"]
         shown["id"] = shown.pop("module_id")
         shown["balance_kwh"] = f"{self.balance_tenths / 10:.1f}"
         del shown["balance_tenths"]

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from infra.local.gateway.deployment import deploy_locally, function_platform_env, with_local_state_dir
+from infra.local.gateway.deployment import deploy_locally, function_platform_env
 from infra.local.gateway.server import LocalGateway, make_server
 from infra.local.ports import LOOPBACK
 
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ)
     state_dir = Path(env.get("GRIDVEND_STATE_DIR", ".gridvend"))
     deployment = deploy_locally(env)
-    spec = with_local_state_dir(deployment.spec, str(state_dir))
+    spec = deployment.spec
     url = f"http://{arguments.host}:{arguments.port}"
     gateway = LocalGateway(spec, function_platform_env(env, url), state_dir / "logs",
                            env.get("AWS_DEFAULT_REGION", "us-east-1"))

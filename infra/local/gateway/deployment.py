@@ -6,7 +6,7 @@ every reference resolved to these local names."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -22,9 +22,6 @@ MASTER_KEY_VARIABLE = "GRIDVEND_SECURE_MASTER_KEY"
 PLATFORM_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
                       "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_DYNAMODB_STREAMS", "PATH", "HOME", "LANG", "TZ")
 LOCAL_DATA_PLANE_VARIABLES = ("GRIDVEND_MQTT_HOST", "GRIDVEND_MQTT_PORT", "GRIDVEND_PKI_DIR")
-# The one template value the local stack replaces: software secure modules and the local issuer's key still live
-# on disk, and the template's /tmp/gridvend would be shared by every stack on the machine.
-STATE_DIR_VARIABLE = "GRIDVEND_STATE_DIR"
 # What code running beside the functions (the bootstrap, the tests) must share with them: how operators sign in
 # and tokens are checked, and the key service that wraps the secure modules' data keys.
 SHARED_VARIABLES = ("GRIDVEND_IDENTITY", "GRIDVEND_USER_POOL_ID", "GRIDVEND_USER_POOL_CLIENT_ID",
@@ -114,12 +111,3 @@ def function_platform_env(env: Mapping[str, str], gateway_url: str) -> dict[str,
     # Functions trace as in the cloud; with no X-Ray daemon and no trace header here, segments are dropped quietly.
     platform["AWS_XRAY_CONTEXT_MISSING"] = "IGNORE_ERROR"
     return platform
-
-
-def with_local_state_dir(spec: ApiSpec, state_dir: str) -> ApiSpec:
-    functions = {
-        name: replace(function, environment={**function.environment, STATE_DIR_VARIABLE: state_dir})
-        if STATE_DIR_VARIABLE in function.environment else function
-        for name, function in spec.functions.items()
-    }
-    return replace(spec, functions=functions)

@@ -7,22 +7,16 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from infra.deploy.smoke import STEPS
-from infra.local.api_server import api_server_spec
 from infra.local.bootstrap import DEMO_ADMIN, DEMO_TENANT, PLATFORM_LOGIN
-from infra.local.demo_vending import MASTER_KEY_VARIABLE, ensure_master_key
-from infra.local.environment import StackEndpoints, stack_environment
-from infra.local.supervisor import Supervisor, start_on_free_port
+from tests.fixtures.local_cloud import REPOSITORY_ROOT, running_gateway, seeded_stack_env
 from tests.fixtures.local_services import LocalEndpoint
 
 pytestmark = pytest.mark.e2e
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -30,21 +24,9 @@ def api_url(dynamodb_local: LocalEndpoint, moto_server: LocalEndpoint,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The local stack as tests/e2e/test_local_gateway.py starts it: deployed, seeded as `make up` seeds it."""
     state_dir = tmp_path_factory.mktemp("smoke_gateway")
-    env = stack_environment(StackEndpoints(
-        dynamodb_url=dynamodb_local.endpoint_url, moto_url=moto_server.endpoint_url, mqtt_host="127.0.0.1",
-        mqtt_port=1, pki_dir=state_dir / "pki", state_dir=state_dir,
-    ), table_name=f"smoke-{uuid.uuid4().hex[:8]}")
-    env[MASTER_KEY_VARIABLE] = ensure_master_key(state_dir)
-    subprocess.run(
-        [sys.executable, "-c", "import os; from infra.local.bootstrap import bootstrap; bootstrap(dict(os.environ))"],
-        cwd=REPOSITORY_ROOT, env={**os.environ, **env, "PYTHONPATH": str(REPOSITORY_ROOT)}, check=True,
-    )
-    supervisor = Supervisor(state_dir)
-    try:
-        service = start_on_free_port(supervisor, lambda port: api_server_spec(env, port=port))
+    env = seeded_stack_env(dynamodb_local, moto_server, state_dir, "smoke")
+    with running_gateway(env, state_dir) as service:
         yield f"http://{service.host}:{service.port}"
-    finally:
-        supervisor.stop_all()
 
 
 def run_smoke(api_url: str, tenant: str, username: str, password: str) -> subprocess.CompletedProcess[str]:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,16 +23,14 @@ from functions.common.vending_keys import KMS_KEY_VARIABLE
 from gridvend.secure.data_keys import module_context
 from gridvend.secure.errors import SecureModuleFailure
 from gridvend.secure.kms_data_keys import KmsDataKeys
-from infra.local.api_server import api_server_spec
 from infra.local.bootstrap import DEMO_ADMIN, DEMO_TENANT, PLATFORM_LOGIN
-from infra.local.demo_vending import DEMO_METERS, MASTER_KEY_VARIABLE, TEST_VENDING_KEY, ensure_master_key
-from infra.local.environment import StackEndpoints, stack_environment
+from infra.local.demo_vending import DEMO_METERS, MASTER_KEY_VARIABLE, TEST_VENDING_KEY
 from infra.local.gateway.deployment import deploy_locally
-from infra.local.supervisor import RunningService, Supervisor, start_on_free_port
+from infra.local.supervisor import RunningService
+from tests.fixtures.local_cloud import running_gateway, seeded_stack_env
 from tests.fixtures.local_services import LocalEndpoint
 
 pytestmark = pytest.mark.e2e
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -61,21 +57,9 @@ class Gateway:
 def gateway(dynamodb_local: LocalEndpoint, moto_server: LocalEndpoint,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     state_dir = tmp_path_factory.mktemp("gateway")
-    env = stack_environment(StackEndpoints(
-        dynamodb_url=dynamodb_local.endpoint_url, moto_url=moto_server.endpoint_url, mqtt_host="127.0.0.1",
-        mqtt_port=1, pki_dir=state_dir / "pki", state_dir=state_dir,
-    ), table_name=f"gateway-{uuid.uuid4().hex[:8]}")
-    env[MASTER_KEY_VARIABLE] = ensure_master_key(state_dir)
-    subprocess.run(  # the same seeding as `make up`, in a process of its own
-        [sys.executable, "-c", "import os; from infra.local.bootstrap import bootstrap; bootstrap(dict(os.environ))"],
-        cwd=REPOSITORY_ROOT, env={**os.environ, **env, "PYTHONPATH": str(REPOSITORY_ROOT)}, check=True,
-    )
-    supervisor = Supervisor(state_dir)
-    try:
-        service = start_on_free_port(supervisor, lambda port: api_server_spec(env, port=port))
+    env = seeded_stack_env(dynamodb_local, moto_server, state_dir, "gateway")
+    with running_gateway(env, state_dir) as service:
         yield Gateway(f"http://{service.host}:{service.port}", service, env)
-    finally:
-        supervisor.stop_all()
 
 
 def _worker_handlers(gateway_pid: int) -> dict[int, str]:

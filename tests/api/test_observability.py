@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -49,12 +50,18 @@ class LambdaContext:
 
 @pytest.fixture
 def log_lines() -> Iterator[LogLines]:
-    """The process logger's JSON lines from here on (its handler holds the stdout of import time, not capsys')."""
+    """The process logger's JSON lines from here on, at INFO, through a handler of their own with the logger's
+    formatter (its own handler holds the stdout of import time, not capsys', and other tests may move it)."""
     stream = io.StringIO()
-    previous = logger.registered_handler.setStream(stream)
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    underlying = logging.getLogger(logger.name)
+    level = underlying.level
+    underlying.addHandler(handler)
+    underlying.setLevel(logging.INFO)
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines() if line.strip()]
-    if previous is not None:
-        logger.registered_handler.setStream(previous)
+    underlying.removeHandler(handler)
+    underlying.setLevel(level)
 
 
 def emf_documents(out: str) -> list[dict[str, Any]]:

@@ -44,6 +44,9 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 DEMO_TENANT = "demo"
+# How long a page step may take: each request runs through the gateway's function processes on a 2-core machine
+# that CI also loads with every other test.
+ACTION_TIMEOUT_MS = 30_000
 DEMO_ADMIN = ("admin", "admin123")
 FAST_HASHING = {"GRIDVEND_ARGON2_TIME_COST": "1", "GRIDVEND_ARGON2_MEMORY_KIB": "8192"}
 
@@ -150,7 +153,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1360, "height": 860}, locale="en-GB", service_workers="block")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     opened = context.new_page()
     yield opened
     context.close()

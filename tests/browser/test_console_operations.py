@@ -14,7 +14,7 @@ import pytest
 
 from gridvend.tenancy.calendar import TenantCalendar
 from infra.local.bootstrap import DEMO_TIMEZONE
-from tests.browser.conftest import DEMO_ADMIN, Console, sign_in
+from tests.browser.conftest import ACTION_TIMEOUT_MS, DEMO_ADMIN, Console, sign_in
 
 pytestmark = pytest.mark.browser
 Screenshot = Callable[[Any, str], Path]
@@ -143,7 +143,7 @@ def test_an_installer_completes_a_work_order_on_a_phone(browser: Any, console: C
     assert console.api("POST", "/v1/archives/power-grids", grid, token).status == 201
 
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     try:
         phone = context.new_page()
         phone.goto(console.url + "/installer")

@@ -15,7 +15,7 @@ import pytest
 
 from gridvend.tenancy.calendar import TenantCalendar
 from infra.local.bootstrap import DEMO_TIMEZONE
-from tests.browser.conftest import DEMO_ADMIN, Console
+from tests.browser.conftest import ACTION_TIMEOUT_MS, DEMO_ADMIN, Console
 
 pytestmark = pytest.mark.browser
 
@@ -82,7 +82,7 @@ def test_an_installation_saved_offline_is_sent_when_back_and_a_refusal_is_shown(
     order_id = assigned.body["items"][0]["id"]
 
     context = browser.new_context(viewport={"width": 390, "height": 900}, is_mobile=True, has_touch=True)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     try:
         page = context.new_page()
         page.goto(console.url + "/installer")

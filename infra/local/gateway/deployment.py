@@ -108,6 +108,6 @@ def _ensure_master_key_parameter(env: Mapping[str, str], spec: ApiSpec) -> None:
 def function_platform_env(env: Mapping[str, str], gateway_url: str) -> dict[str, str]:
     platform = {name: env[name] for name in (*PLATFORM_VARIABLES, *LOCAL_DATA_PLANE_VARIABLES) if name in env}
     platform["AWS_ENDPOINT_URL_LAMBDA"] = gateway_url
-    # Functions trace as in the cloud; with no X-Ray daemon and no trace header here, segments are dropped quietly.
-    platform["AWS_XRAY_CONTEXT_MISSING"] = "IGNORE_ERROR"
+    # No X-Ray daemon runs here: without one every traced call only logs that its segment was dropped.
+    platform["POWERTOOLS_TRACE_DISABLED"] = "true"
     return platform

@@ -70,10 +70,7 @@ class FunctionInstances:
         self._closed = False
 
     def invoke(self, event: Any) -> Any:
-        instance = self._take()
-        while not self._alive_for_request(instance):  # it ended before the request reached it: another takes it
-            self._discard(instance)
-            instance = self._take()
+        instance = self._take()  # never an instance that ended while idle
         deadline = time.time() + self.spec.timeout_seconds
         context = {
             "aws_request_id": str(uuid.uuid4()),
@@ -100,10 +97,6 @@ class FunctionInstances:
         if "error" in answer:
             raise FunctionError(answer["error"])
         return answer["result"]
-
-    @staticmethod
-    def _alive_for_request(instance: _Instance) -> bool:
-        return instance.process.poll() is None
 
     def warm(self) -> None:
         """Starts one instance ahead of the first request."""
